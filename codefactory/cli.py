@@ -1,0 +1,176 @@
+"""The `codefactory` command. Errors become one line and an exit code here, nowhere else."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from codefactory.errors import CodefactoryError
+
+app = typer.Typer(
+    help="Translate Python into other languages with an LLM and keep only what execution "
+    "verifies.\n\nExample: codefactory translate --target php --output out",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+sandbox_app = typer.Typer(help="Build, check and use the Docker sandboxes.", no_args_is_help=True)
+app.add_typer(sandbox_app, name="sandbox")
+
+console = Console(stderr=True)
+stdout = Console()
+
+DEFAULT_CONCURRENCY = max(2, (os.cpu_count() or 2) * 2)
+
+
+def _fail(exc: CodefactoryError) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {exc}", highlight=False)
+    return typer.Exit(exc.exit_code)
+
+
+@app.command()
+def verify(
+    input_path: Annotated[Path, typer.Argument(metavar="INPUT.jsonl",
+                                               help="MBPP- or HumanEval-form rows, each with a "
+                                               "`candidate` translation.")],
+    target: Annotated[str, typer.Option("--target", "-t", help="Target language id.")] = "php",
+    output: Annotated[Path, typer.Option("--output", "-o", help="Dataset folder to write.")] = Path(
+        "verified"),
+    concurrency: Annotated[int, typer.Option(help="Sandboxes at once.")] = DEFAULT_CONCURRENCY,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore cached verdicts.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
+) -> None:
+    """Check given translations against tests whose expected values come from running the Python.
+
+    Example: codefactory verify --target php rows.jsonl --output verified
+    """
+    from codefactory import verify_command
+
+    try:
+        summary = verify_command.main(input_path, target, output, concurrency, not no_cache,
+                                      quiet, console)
+    except CodefactoryError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        stdout.print_json(json.dumps(summary))
+
+
+@sandbox_app.command("run")
+def sandbox_run(
+    file: Annotated[Path, typer.Argument(help="Program to run.")],
+    language: Annotated[str, typer.Option("--language", "-l")] = "php",
+) -> None:
+    """Run one program in the sandbox; print one JSON object describing the run.
+
+    Example: codefactory sandbox run --language php hello.php
+    """
+    from codefactory.languages import get_language
+    from codefactory.sandbox.docker_sandbox import DockerSandbox
+
+    try:
+        lang = get_language(language)
+        if not file.is_file():
+            raise CodefactoryError(f"no such file: {file}")
+        with DockerSandbox(ahead=0) as sandbox:
+            result = sandbox.run(lang.image, lang.run, {lang.program_file: file.read_bytes()},
+                                 lang.limits)
+    except CodefactoryError as exc:
+        raise _fail(exc) from None
+    stdout.print_json(json.dumps(result.to_json()))
+
+
+@sandbox_app.command("build")
+def sandbox_build(
+    languages: Annotated[list[str] | None, typer.Argument(help="Language ids (default: all).")
+                         ] = None,
+) -> None:
+    """Build the sandbox images from sandboxes/<id>/Dockerfile.
+
+    Example: codefactory sandbox build php python
+    """
+    from codefactory.languages import all_languages, get_language
+    from codefactory.sandbox.docker_sandbox import connect
+    from codefactory.sandbox.images import build_image
+
+    try:
+        langs = [get_language(n) for n in languages] if languages else list(
+            all_languages().values())
+        client = connect()
+        for lang in langs:
+            with console.status(f"building {lang.image} ..."):
+                image_id = build_image(client, lang)
+            console.print(f"[green]built[/] {lang.image} ({image_id[:19]})")
+    except CodefactoryError as exc:
+        raise _fail(exc) from None
+
+
+@sandbox_app.command("doctor")
+def sandbox_doctor() -> None:
+    """Is the engine up, are the images built, does the hardened profile hold?
+
+    Example: codefactory sandbox doctor
+    """
+    from codefactory.languages import all_languages
+    from codefactory.sandbox.docker_sandbox import DockerSandbox
+    from codefactory.sandbox.images import check_all
+
+    try:
+        with DockerSandbox(ahead=0) as sandbox:
+            version = sandbox.client.version().get("Version", "?")
+            console.print(f"[green]ok[/] Docker engine {version}")
+            health = check_all(sandbox, all_languages().values())
+    except CodefactoryError as exc:
+        raise _fail(exc) from None
+    table = Table(title="Sandboxes")
+    for column in ("language", "image", "runtime", "profile"):
+        table.add_column(column)
+    bad = False
+    for item in health:
+        verdict = "[green]holds" if not item.problems else "[red]" + "; ".join(item.problems)
+        bad = bad or bool(item.problems)
+        table.add_row(item.language, item.image + ("" if item.image_present else " (missing)"),
+                      item.runtime_version or "-", verdict)
+    stdout.print(table)
+    if bad:
+        console.print("[red]fix:[/] run `codefactory sandbox build` (or `make sandboxes`)")
+        raise typer.Exit(3)
+
+
+@app.command("languages")
+def languages_cmd() -> None:
+    """List the languages, their grammar and whether their image is built.
+
+    Example: codefactory languages
+    """
+    from codefactory.languages import all_languages
+
+    try:
+        import docker
+
+        client = docker.from_env()
+        present = {tag for image in client.images.list() for tag in image.tags}
+    except Exception:  # noqa: BLE001 - listing still works without Docker
+        present = set()
+    table = Table(title="Languages")
+    for column in ("id", "name", "role", "grammar", "image"):
+        table.add_column(column)
+    for lang in all_languages().values():
+        status = "built" if lang.image in present else "not built"
+        table.add_row(lang.id, lang.name, "target" if lang.is_target else "oracle",
+                      lang.grammar_ref, f"{lang.image} ({status})")
+    stdout.print(table)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        console.print("interrupted")
+        sys.exit(130)

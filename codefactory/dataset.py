@@ -1,0 +1,95 @@
+"""Write a Hugging Face dataset folder: a card (README.md) and Parquet under data/ (DESIGN.md §9).
+
+`datasets.load_dataset(DIR)` reads it, and pushing it to the Hub is a plain folder upload. The
+folder is replaced atomically, so a crash mid-write leaves the previous version intact.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+# One schema for `verify` and `translate` rows; generation columns are null for `verify`.
+ROW_SCHEMA = pa.schema([
+    ("task_id", pa.string()),
+    ("source_code", pa.string()),
+    ("entry_point", pa.string()),
+    ("target_language", pa.string()),
+    ("target_code", pa.string()),
+    ("verified", pa.bool_()),
+    ("status", pa.string()),
+    ("tests_passed", pa.int64()),
+    ("tests_total", pa.int64()),
+    ("failure", pa.string()),  # JSON: first failing case (input, expected, got) or the error
+    ("tests", pa.string()),  # JSON: [{"id", "inputs", "expected", "relation"}] (tagged values)
+    ("dropped_cases", pa.string()),  # JSON: {reason: count}
+    ("source_origin", pa.string()),
+    ("model", pa.string()),
+    ("backend", pa.string()),
+    ("prompt_version", pa.string()),
+    ("sample_index", pa.int64()),
+    ("repair_round", pa.int64()),
+    ("seed", pa.int64()),
+    ("temperature", pa.float64()),
+    ("generation_s", pa.float64()),
+    ("execution_s", pa.float64()),
+    ("candidate_sha256", pa.string()),
+])
+
+
+def _table(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
+    columns = {f.name: [row.get(f.name) for row in rows] for f in ROW_SCHEMA}
+    for name in ("failure", "tests", "dropped_cases"):
+        columns[name] = [v if v is None or isinstance(v, str) else json.dumps(v)
+                         for v in columns[name]]
+    return pa.Table.from_pydict(columns, schema=ROW_SCHEMA)
+
+
+def write_dataset(
+    out_dir: Path,
+    configs: Mapping[str, Mapping[str, Sequence[Mapping[str, Any]]]],
+    card: str,
+    extra_files: Mapping[str, str] | None = None,
+) -> None:
+    """`configs` is {language id: {split: rows}}; the first config is the default one."""
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    try:
+        for config, splits in configs.items():
+            for split, rows in splits.items():
+                path = staging / "data" / config / f"{split}-00000-of-00001.parquet"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                pq.write_table(_table(rows), path)
+        (staging / "README.md").write_text(_front_matter(configs) + card)
+        for name, text in (extra_files or {}).items():
+            (staging / name).write_text(text)
+        backup = out_dir.with_name(f".{out_dir.name}.old")
+        if out_dir.exists():
+            shutil.rmtree(backup, ignore_errors=True)
+            out_dir.rename(backup)
+        staging.rename(out_dir)
+        shutil.rmtree(backup, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _front_matter(configs: Mapping[str, Mapping[str, object]]) -> str:
+    lines = ["---", "tags:", "- code", "- synthetic", "- execution-verified", "configs:"]
+    for index, (config, splits) in enumerate(configs.items()):
+        lines.append(f"- config_name: {config}")
+        if index == 0:
+            lines.append("  default: true")
+        lines.append("  data_files:")
+        for split in splits:
+            lines.append(f"  - split: {split}")
+            lines.append(f"    path: data/{config}/{split}-*.parquet")
+    lines.append("---")
+    return "\n".join(lines) + "\n\n"

@@ -1,0 +1,68 @@
+"""Counts of what each stage kept and dropped, and why; printed at the end, saved as JSON."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+
+class Funnel:
+    def __init__(self, stages: list[str]) -> None:
+        self.stages = stages
+        self.counts: Counter[str] = Counter()
+        self.drops: dict[str, Counter[str]] = {}
+        self.seconds: Counter[str] = Counter()
+        self.extra: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._started = time.monotonic()
+
+    def add(self, stage: str, n: int = 1) -> None:
+        with self._lock:
+            self.counts[stage] += n
+
+    def drop(self, stage: str, reason: str, n: int = 1) -> None:
+        with self._lock:
+            self.drops.setdefault(stage, Counter())[reason] += n
+
+    def time(self, stage: str, seconds: float) -> None:
+        with self._lock:
+            self.seconds[stage] += seconds
+
+    def note(self, key: str, n: int = 1) -> None:
+        with self._lock:
+            self.extra[key] += n
+
+    def to_json(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "stages": [{"stage": s, "count": self.counts[s],
+                            "dropped": dict(self.drops.get(s, {})),
+                            "seconds": round(self.seconds[s], 3)} for s in self.stages],
+                "totals": dict(self.extra),
+                "wall_s": round(time.monotonic() - self._started, 3),
+            }
+
+    def print(self, console: Console, title: str = "Funnel") -> None:
+        table = Table(title=title)
+        table.add_column("stage")
+        table.add_column("count", justify="right")
+        table.add_column("dropped (reason: n)")
+        table.add_column("time s", justify="right")
+        for entry in self.to_json()["stages"]:
+            dropped = "; ".join(f"{k}: {v}" for k, v in sorted(entry["dropped"].items(),
+                                                               key=lambda kv: -kv[1]))
+            table.add_row(entry["stage"], str(entry["count"]), dropped,
+                          f"{entry['seconds']:.1f}")
+        console.print(table)
+
+    def markdown(self) -> str:
+        lines = ["| stage | count | dropped |", "|---|---:|---|"]
+        for entry in self.to_json()["stages"]:
+            dropped = "; ".join(f"{k}: {v}" for k, v in sorted(entry["dropped"].items()))
+            lines.append(f"| {entry['stage']} | {entry['count']} | {dropped} |")
+        return "\n".join(lines)

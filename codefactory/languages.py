@@ -1,0 +1,123 @@
+"""Languages are data: `languages/<id>.toml` holds the facts, a renderer class the behaviour."""
+
+from __future__ import annotations
+
+import importlib
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from codefactory.equality import Leniency
+from codefactory.errors import ConfigError
+
+if TYPE_CHECKING:
+    from codefactory.renderers.base import Renderer
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES_DIR = PROJECT_ROOT / "languages"
+
+
+@dataclass(frozen=True)
+class Limits:
+    wall_s: float = 10.0
+    memory_mb: int = 256
+    pids: int = 64
+    cpus: float = 1.0
+    output_bytes: int = 1 << 20
+    tmpfs_mb: int = 16
+
+
+@dataclass(frozen=True)
+class Language:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    extension: str
+    fence_tags: tuple[str, ...]
+    renderer_ref: str
+    grammar_ref: str
+    function_query: str
+    forbidden_nodes: dict[str, str]
+    image: str
+    context_dir: Path
+    program_file: str
+    run: tuple[str, ...]
+    version_cmd: tuple[str, ...]
+    limits: Limits
+    leniency: Leniency
+    error_patterns: dict[str, tuple[str, ...]]
+    is_target: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def renderer(self) -> Renderer:
+        return _renderer(self.renderer_ref)
+
+
+@cache
+def _renderer(ref: str) -> Renderer:
+    module_name, _, class_name = ref.partition(":")
+    cls = getattr(importlib.import_module(module_name), class_name)
+    return cls()  # type: ignore[no-any-return]
+
+
+def _parse(path: Path) -> Language:
+    try:
+        data = tomllib.loads(path.read_text())
+        grammar, sandbox = data["grammar"], data["sandbox"]
+        return Language(
+            id=data["id"],
+            name=data["name"],
+            aliases=tuple(data.get("aliases", ())),
+            extension=data["extension"],
+            fence_tags=tuple(data["fence_tags"]),
+            renderer_ref=data["renderer"],
+            grammar_ref=grammar["language"],
+            function_query=grammar["function_query"],
+            forbidden_nodes=dict(grammar.get("forbidden_nodes", {})),
+            image=sandbox["image"],
+            context_dir=PROJECT_ROOT / sandbox["context"],
+            program_file=sandbox["program_file"],
+            run=tuple(sandbox["run"]),
+            version_cmd=tuple(sandbox.get("version", ())),
+            limits=Limits(**data.get("limits", {})),
+            leniency=Leniency(**data.get("equality", {})),
+            error_patterns={k: tuple(v) for k, v in data.get("errors", {}).items()},
+            is_target=bool(data.get("target", True)),
+        )
+    except (KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: invalid language file ({exc!r})") from exc
+
+
+@cache
+def all_languages() -> dict[str, Language]:
+    langs = {}
+    for path in sorted(LANGUAGES_DIR.glob("*.toml")):
+        lang = _parse(path)
+        if lang.id != path.stem:
+            raise ConfigError(f"{path}: id {lang.id!r} must match the file name")
+        langs[lang.id] = lang
+    return langs
+
+
+def get_language(name: str) -> Language:
+    langs = all_languages()
+    for lang in langs.values():
+        if name == lang.id or name in lang.aliases:
+            return lang
+    targets = ", ".join(sorted(k for k, v in langs.items() if v.is_target))
+    raise ConfigError(f"unknown language {name!r}; available targets: {targets}")
+
+
+def parse_targets(spec: str) -> Sequence[Language]:
+    """`php,lua` -> [Language(php), Language(lua)]; rejects non-target languages."""
+    langs = [get_language(part.strip()) for part in spec.split(",") if part.strip()]
+    for lang in langs:
+        if not lang.is_target:
+            raise ConfigError(f"{lang.id} is not a translation target")
+    if not langs:
+        raise ConfigError("no target language given (e.g. --target php)")
+    return langs

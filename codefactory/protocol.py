@@ -1,0 +1,70 @@
+"""The framed-record protocol between a driver program and the host (DESIGN.md §5).
+
+A driver writes, through the runtime's lowest-level output call, one line per case and a closing
+line, each on a line of its own:
+
+    @@cf <nonce> {"id": 0, "ok": true, "value": <tagged>}
+    @@cf <nonce> DONE <n>
+
+The nonce is per run. It is not a secret: what makes forging useless is that expected values never
+enter the sandbox and the host compares. Parsing here is strict; deciding is `verdict.py`'s job.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+MARKER = "@@cf"
+
+
+def new_nonce() -> str:
+    return secrets.token_hex(12)
+
+
+@dataclass
+class ParsedOutput:
+    records: dict[int, dict[str, Any]] = field(default_factory=dict)
+    done_count: int | None = None
+    problems: list[str] = field(default_factory=list)  # duplicates, malformed, trailing output
+
+
+_ID = re.compile(r"-?\d+")
+
+
+def parse_output(stdout: bytes, nonce: str) -> ParsedOutput:
+    out = ParsedOutput()
+    prefix = f"{MARKER} {nonce} ".encode()
+    text = stdout
+    for line in text.split(b"\n"):
+        if out.done_count is not None:
+            if line.strip():
+                out.problems.append("output after the DONE record")
+                break
+            continue
+        if not line.startswith(prefix):
+            continue  # the program's own prints: ignored, records are what count
+        body = line[len(prefix) :].decode("utf-8", "replace").strip()
+        if body.startswith("DONE "):
+            count = body[5:].strip()
+            if _ID.fullmatch(count):
+                out.done_count = int(count)
+            else:
+                out.problems.append("malformed DONE record")
+            continue
+        try:
+            record = json.loads(body)
+            case_id = record["id"]
+            if not isinstance(case_id, int) or not isinstance(record.get("ok"), bool):
+                raise ValueError("bad id/ok")
+        except (ValueError, KeyError, TypeError):
+            out.problems.append("malformed record")
+            continue
+        if case_id in out.records:
+            out.problems.append(f"duplicate record for case {case_id}")
+            continue
+        out.records[case_id] = record
+    return out

@@ -1,0 +1,145 @@
+"""PHP: input literals, the output serializer and the driver program."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from codefactory.protocol import MARKER
+from codefactory.renderers.base import fill_template
+from codefactory.values import Value, generic_unsupported_reason
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+# PHP turns a string key that looks like a canonical decimal int into an int key.
+_INT_LIKE_KEY = re.compile(r"-?(0|[1-9][0-9]*)")
+
+# The serializer and the loop. Every builtin is fully qualified so that a candidate's namespace
+# cannot shadow it, and records go through \fwrite(\STDOUT), which ob_start cannot capture.
+_HARNESS = r"""
+function __cf_enc($v) {
+    if ($v === null) { return 'null'; }
+    if (\is_bool($v)) { return $v ? 'true' : 'false'; }
+    if (\is_int($v)) { return '{"int":"' . $v . '"}'; }
+    if (\is_float($v)) {
+        if (\is_nan($v)) { return '{"float":"nan"}'; }
+        if (\is_infinite($v)) { return $v > 0 ? '{"float":"inf"}' : '{"float":"-inf"}'; }
+        return '{"float":"' . \var_export($v, true) . '"}';
+    }
+    if (\is_string($v)) {
+        if (!\mb_check_encoding($v, 'UTF-8')) { return '{"bytes":"' . \base64_encode($v) . '"}'; }
+        return \json_encode($v, \JSON_UNESCAPED_SLASHES);
+    }
+    if (\is_array($v)) {
+        $parts = [];
+        if (\array_is_list($v)) {
+            foreach ($v as $x) { $parts[] = __cf_enc($x); }
+            return '[' . \implode(',', $parts) . ']';
+        }
+        foreach ($v as $k => $x) { $parts[] = '[' . __cf_enc($k) . ',' . __cf_enc($x) . ']'; }
+        return '{"dict":[' . \implode(',', $parts) . ']}';
+    }
+    return '{"unsupported":' . \json_encode(\is_object($v) ? \get_class($v) : \gettype($v)) . '}';
+}
+// Warnings become exceptions: Python raises where PHP would warn and carry on with null.
+\set_error_handler(function ($no, $msg, $file, $line) {
+    if (!(\error_reporting() & $no)) { return false; }
+    throw new \ErrorException($msg, 0, $no, $file, $line);
+}, \E_WARNING | \E_USER_WARNING | \E_RECOVERABLE_ERROR);
+$__cf_n = 0;
+foreach (__CF_CASES__ as $__cf_id => $__cf_args) {
+    try {
+        $__cf_line = '{"id":' . $__cf_id . ',"ok":true,"value":'
+            . __cf_enc(__CF_ENTRY__(...$__cf_args)) . '}';
+    } catch (\Throwable $__cf_e) {
+        $__cf_line = '{"id":' . $__cf_id . ',"ok":false,"error":' . \json_encode(
+            \get_class($__cf_e) . ': ' . $__cf_e->getMessage(), \JSON_INVALID_UTF8_SUBSTITUTE) . '}';
+    }
+    \fwrite(\STDOUT, "\n__CF_PREFIX__ " . $__cf_line . "\n");
+    $__cf_n++;
+}
+\fwrite(\STDOUT, "\n__CF_PREFIX__ DONE " . $__cf_n . "\n");
+"""
+
+
+class PhpRenderer:
+    def unsupported_reason(self, value: Value) -> str | None:
+        reason = generic_unsupported_reason(value)
+        if reason:
+            return reason
+        if isinstance(value, bool) or value is None or isinstance(value, float | str):
+            return None
+        if isinstance(value, int):
+            return None if INT64_MIN <= value <= INT64_MAX else "int beyond 64 bits"
+        if isinstance(value, list | tuple):
+            return next((r for r in map(self.unsupported_reason, value) if r), None)
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and _INT_LIKE_KEY.fullmatch(key):
+                    return f"dict key {key!r} would become an int key in PHP"
+                reason = self.unsupported_reason(key) or self.unsupported_reason(item)
+                if reason:
+                    return reason
+        return None
+
+    def literal(self, value: Value) -> str:
+        if value is None:
+            return "null"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, int):
+            if value == INT64_MIN:  # -9223372036854775808 would parse as a float
+                return "\\PHP_INT_MIN"
+            return f"({value})" if value < 0 else str(value)
+        if isinstance(value, float):
+            if value != value:
+                return "\\NAN"
+            if value in (float("inf"), float("-inf")):
+                return "\\INF" if value > 0 else "(-\\INF)"
+            text = repr(value)
+            return f"({text})" if text.startswith("-") else text
+        if isinstance(value, str):
+            return php_string(value)
+        if isinstance(value, list | tuple):
+            return "[" + ", ".join(self.literal(v) for v in value) + "]"
+        if isinstance(value, dict):
+            items = ", ".join(f"{self.literal(k)} => {self.literal(v)}" for k, v in value.items())
+            return "[" + items + "]"
+        raise TypeError(f"no PHP literal for {type(value).__name__}")
+
+    def strip_candidate(self, candidate: str) -> str:
+        code = candidate.strip()
+        code = re.sub(r"^<\?php\b", "", code).strip()
+        code = re.sub(r"\?>\s*$", "", code)
+        return code
+
+    def driver(
+        self, candidate: str, entry_point: str, cases: Sequence[tuple[int, Sequence[Value]]],
+        nonce: str,
+    ) -> str:
+        table = "[" + ", ".join(
+            f"{case_id} => [{', '.join(self.literal(v) for v in args)}]" for case_id, args in cases
+        ) + "]"
+        harness = fill_template(
+            _HARNESS,
+            {"__CF_CASES__": table, "__CF_ENTRY__": "\\" + entry_point,
+             "__CF_PREFIX__": f"{MARKER} {nonce}"},
+        )
+        return "<?php\n" + self.strip_candidate(candidate) + "\n" + harness
+
+
+def php_string(text: str) -> str:
+    """A double-quoted PHP literal in plain ASCII: `$`, `\\`, `"` escaped, the rest as \\x bytes.
+
+    MultiPL-E's PHP translator never escaped `$` or `\\`; this is the piece that must not be wrong.
+    """
+    out = ['"']
+    for byte in text.encode("utf-8"):
+        char = chr(byte)
+        if char in '\\$"':
+            out.append("\\" + char)
+        elif 0x20 <= byte < 0x7F:
+            out.append(char)
+        else:
+            out.append(f"\\x{byte:02x}")
+    out.append('"')
+    return "".join(out)

@@ -1,0 +1,120 @@
+"""Verdicts for candidates: syntax gate, then the sandbox, then the host's comparison.
+
+Our own failures (daemon gone, container vanished) are retried once Docker answers again and are
+never counted against a candidate; they are never cached, so a rerun tries them again.
+"""
+
+from __future__ import annotations
+
+import time
+
+import docker.errors
+import requests
+
+from codefactory.cache import Cache, make_key
+from codefactory.languages import Language
+from codefactory.oracle import OracleResult, run_oracle
+from codefactory.parsing import SyntaxGate
+from codefactory.protocol import new_nonce
+from codefactory.records import RunResult, Source, Status, TestCase, Verdict, sha256, tests_hash
+from codefactory.sandbox.docker_sandbox import DockerSandbox
+from codefactory.values import dumps, loads
+from codefactory.verdict import decide
+
+INFRA_RETRIES = 3
+DAEMON_WAIT_S = 120.0
+
+
+class Verifier:
+    def __init__(self, sandbox: DockerSandbox, cache: Cache | None = None,
+                 gate: SyntaxGate | None = None) -> None:
+        self.sandbox = sandbox
+        self.cache = cache
+        self.gate = gate or SyntaxGate()
+        self._image_ids: dict[str, str] = {}
+
+    def close(self) -> None:
+        self.gate.close()
+
+    # -- running programs ---------------------------------------------------------------------
+
+    def run_program(self, lang: Language, program: str) -> RunResult:
+        files = {lang.program_file: program.encode("utf-8", "surrogatepass")}
+        result = self.sandbox.run(lang.image, lang.run, files, lang.limits)
+        for attempt in range(INFRA_RETRIES):
+            if not result.infra_error:
+                break
+            self.sandbox.flush()
+            self._wait_for_daemon(attempt)
+            result = self.sandbox.run(lang.image, lang.run, files, lang.limits)
+        return result
+
+    def _wait_for_daemon(self, attempt: int) -> None:
+        deadline = time.monotonic() + DAEMON_WAIT_S
+        delay = 0.5 * (2**attempt)
+        while time.monotonic() < deadline:
+            time.sleep(delay)
+            try:
+                self.sandbox.api.ping()
+                return
+            except (docker.errors.DockerException, requests.RequestException):
+                delay = min(delay * 2, 5.0)
+
+    def image_id(self, lang: Language) -> str:
+        if lang.image not in self._image_ids:
+            self._image_ids[lang.image] = self.sandbox.image_id(lang.image)
+        return self._image_ids[lang.image]
+
+    # -- the oracle ---------------------------------------------------------------------------
+
+    def oracle(self, source: Source, python: Language) -> OracleResult:
+        key = make_key("oracle", source.key, self.image_id(python))
+        if self.cache and (hit := self.cache.get("oracle", key)) is not None:
+            return _oracle_from_json(hit)
+        result = run_oracle(source, self.run_program)
+        if self.cache and not result.infra_error:
+            self.cache.put("oracle", key, _oracle_to_json(result))
+        return result
+
+    # -- candidates ---------------------------------------------------------------------------
+
+    def verify(self, lang: Language, candidate: str, entry_point: str,
+               cases: tuple[TestCase, ...]) -> Verdict:
+        key = make_key("verdict", sha256(candidate), entry_point, tests_hash(cases),
+                       self.image_id(lang))
+        if self.cache and (hit := self.cache.get("verdict", key)) is not None:
+            return Verdict.from_json(hit)
+        verdict = self._verify_uncached(lang, candidate, entry_point, cases)
+        if self.cache and verdict.status is not Status.SANDBOX_ERROR:
+            self.cache.put("verdict", key, verdict.to_json())
+        return verdict
+
+    def _verify_uncached(self, lang: Language, candidate: str, entry_point: str,
+                         cases: tuple[TestCase, ...]) -> Verdict:
+        code = lang.renderer.strip_candidate(candidate)
+        syntax = self.gate.check(lang, code, entry_point)
+        if not syntax.ok:
+            return Verdict(Status.SYNTAX_ERROR, 0, len(cases), {"error": syntax.reason})
+        nonce = new_nonce()
+        program = lang.renderer.driver(candidate, entry_point,
+                                       [(c.id, c.inputs) for c in cases], nonce)
+        return decide(self.run_program(lang, program), cases, nonce, lang)
+
+
+def _oracle_to_json(result: OracleResult) -> dict[str, object]:
+    return {
+        "cases": [[c.id, dumps(list(c.inputs)), dumps(c.expected), c.relation.to_json()]
+                  for c in result.cases],
+        "dropped": result.dropped,
+        "error": result.error,
+    }
+
+
+def _oracle_from_json(data: dict[str, object]) -> OracleResult:
+    from codefactory.equality import Relation
+
+    cases = tuple(
+        TestCase(int(cid), tuple(loads(inputs)), loads(expected), Relation.from_json(rel))
+        for cid, inputs, expected, rel in data["cases"]  # type: ignore[attr-defined]
+    )
+    return OracleResult(cases, dict(data["dropped"]), data["error"])  # type: ignore[call-overload,arg-type]
