@@ -56,8 +56,11 @@ class Cache:
 
     def count(self, kind: str) -> int:
         with self._lock:
-            return int(self._db.execute(
-                "SELECT COUNT(*) FROM results WHERE kind = ?", (kind,)).fetchone()[0])
+            return int(
+                self._db.execute("SELECT COUNT(*) FROM results WHERE kind = ?", (kind,)).fetchone()[
+                    0
+                ]
+            )
 
     def close(self) -> None:
         with self._lock:

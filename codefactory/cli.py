@@ -36,16 +36,23 @@ def _fail(exc: CodefactoryError) -> typer.Exit:
 
 @app.command()
 def verify(
-    input_path: Annotated[Path, typer.Argument(metavar="INPUT.jsonl",
-                                               help="MBPP- or HumanEval-form rows, each with a "
-                                               "`candidate` translation.")],
+    input_path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="INPUT.jsonl",
+            help="MBPP- or HumanEval-form rows, each with a `candidate` translation.",
+        ),
+    ],
     target: Annotated[str, typer.Option("--target", "-t", help="Target language id.")] = "php",
     output: Annotated[Path, typer.Option("--output", "-o", help="Dataset folder to write.")] = Path(
-        "verified"),
+        "verified"
+    ),
     concurrency: Annotated[int, typer.Option(help="Sandboxes at once.")] = DEFAULT_CONCURRENCY,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore cached verdicts.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a JSON summary on stdout.")
+    ] = False,
 ) -> None:
     """Check given translations against tests whose expected values come from running the Python.
 
@@ -54,8 +61,9 @@ def verify(
     from codefactory import verify_command
 
     try:
-        summary = verify_command.main(input_path, target, output, concurrency, not no_cache,
-                                      quiet, console)
+        summary = verify_command.main(
+            input_path, target, output, concurrency, not no_cache, quiet, console
+        )
     except CodefactoryError as exc:
         raise _fail(exc) from None
     if as_json:
@@ -79,8 +87,9 @@ def sandbox_run(
         if not file.is_file():
             raise CodefactoryError(f"no such file: {file}")
         with DockerSandbox(ahead=0) as sandbox:
-            result = sandbox.run(lang.image, lang.run, {lang.program_file: file.read_bytes()},
-                                 lang.limits)
+            result = sandbox.run(
+                lang.image, lang.run, {lang.program_file: file.read_bytes()}, lang.limits
+            )
     except CodefactoryError as exc:
         raise _fail(exc) from None
     stdout.print_json(json.dumps(result.to_json()))
@@ -88,8 +97,9 @@ def sandbox_run(
 
 @sandbox_app.command("build")
 def sandbox_build(
-    languages: Annotated[list[str] | None, typer.Argument(help="Language ids (default: all).")
-                         ] = None,
+    languages: Annotated[
+        list[str] | None, typer.Argument(help="Language ids (default: all).")
+    ] = None,
 ) -> None:
     """Build the sandbox images from sandboxes/<id>/Dockerfile.
 
@@ -100,8 +110,9 @@ def sandbox_build(
     from codefactory.sandbox.images import build_image
 
     try:
-        langs = [get_language(n) for n in languages] if languages else list(
-            all_languages().values())
+        langs = (
+            [get_language(n) for n in languages] if languages else list(all_languages().values())
+        )
         client = connect()
         for lang in langs:
             with console.status(f"building {lang.image} ..."):
@@ -135,8 +146,12 @@ def sandbox_doctor() -> None:
     for item in health:
         verdict = "[green]holds" if not item.problems else "[red]" + "; ".join(item.problems)
         bad = bad or bool(item.problems)
-        table.add_row(item.language, item.image + ("" if item.image_present else " (missing)"),
-                      item.runtime_version or "-", verdict)
+        table.add_row(
+            item.language,
+            item.image + ("" if item.image_present else " (missing)"),
+            item.runtime_version or "-",
+            verdict,
+        )
     stdout.print(table)
     if bad:
         console.print("[red]fix:[/] run `codefactory sandbox build` (or `make sandboxes`)")
@@ -156,15 +171,20 @@ def languages_cmd() -> None:
 
         client = docker.from_env()
         present = {tag for image in client.images.list() for tag in image.tags}
-    except Exception:  # noqa: BLE001 - listing still works without Docker
+    except Exception:
         present = set()
     table = Table(title="Languages")
     for column in ("id", "name", "role", "grammar", "image"):
         table.add_column(column)
     for lang in all_languages().values():
         status = "built" if lang.image in present else "not built"
-        table.add_row(lang.id, lang.name, "target" if lang.is_target else "oracle",
-                      lang.grammar_ref, f"{lang.image} ({status})")
+        table.add_row(
+            lang.id,
+            lang.name,
+            "target" if lang.is_target else "oracle",
+            lang.grammar_ref,
+            f"{lang.image} ({status})",
+        )
     stdout.print(table)
 
 

@@ -6,6 +6,7 @@ folder is replaced atomically, so a crash mid-write leaves the previous version 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import tempfile
@@ -17,38 +18,42 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 # One schema for `verify` and `translate` rows; generation columns are null for `verify`.
-ROW_SCHEMA = pa.schema([
-    ("task_id", pa.string()),
-    ("source_code", pa.string()),
-    ("entry_point", pa.string()),
-    ("target_language", pa.string()),
-    ("target_code", pa.string()),
-    ("verified", pa.bool_()),
-    ("status", pa.string()),
-    ("tests_passed", pa.int64()),
-    ("tests_total", pa.int64()),
-    ("failure", pa.string()),  # JSON: first failing case (input, expected, got) or the error
-    ("tests", pa.string()),  # JSON: [{"id", "inputs", "expected", "relation"}] (tagged values)
-    ("dropped_cases", pa.string()),  # JSON: {reason: count}
-    ("source_origin", pa.string()),
-    ("model", pa.string()),
-    ("backend", pa.string()),
-    ("prompt_version", pa.string()),
-    ("sample_index", pa.int64()),
-    ("repair_round", pa.int64()),
-    ("seed", pa.int64()),
-    ("temperature", pa.float64()),
-    ("generation_s", pa.float64()),
-    ("execution_s", pa.float64()),
-    ("candidate_sha256", pa.string()),
-])
+ROW_SCHEMA = pa.schema(
+    [
+        ("task_id", pa.string()),
+        ("source_code", pa.string()),
+        ("entry_point", pa.string()),
+        ("target_language", pa.string()),
+        ("target_code", pa.string()),
+        ("verified", pa.bool_()),
+        ("status", pa.string()),
+        ("tests_passed", pa.int64()),
+        ("tests_total", pa.int64()),
+        ("failure", pa.string()),  # JSON: first failing case (input, expected, got) or the error
+        ("tests", pa.string()),  # JSON: [{"id", "inputs", "expected", "relation"}] (tagged values)
+        ("dropped_cases", pa.string()),  # JSON: {reason: count}
+        ("source_origin", pa.string()),
+        ("model", pa.string()),
+        ("backend", pa.string()),
+        ("prompt_version", pa.string()),
+        ("sample_index", pa.int64()),
+        ("repair_round", pa.int64()),
+        ("seed", pa.int64()),
+        ("temperature", pa.float64()),
+        ("generation_s", pa.float64()),
+        ("execution_s", pa.float64()),
+        ("candidate_sha256", pa.string()),
+    ]
+)
 
 
 def _table(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
     columns = {f.name: [row.get(f.name) for row in rows] for f in ROW_SCHEMA}
     for name in ("failure", "tests", "dropped_cases"):
-        columns[name] = [v if v is None or isinstance(v, str) else json.dumps(v)
-                         for v in columns[name]]
+        columns[name] = [
+            v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+            for v in columns[name]
+        ]
     return pa.Table.from_pydict(columns, schema=ROW_SCHEMA)
 
 
@@ -58,17 +63,27 @@ def write_dataset(
     card: str,
     extra_files: Mapping[str, str] | None = None,
 ) -> None:
-    """`configs` is {language id: {split: rows}}; the first config is the default one."""
+    """`configs` is {language id: {split: rows}}; the first config is the default one.
+
+    File names carry a hash of their content: `datasets` caches a YAML-configured local folder
+    under a key made of the folder's name and the *relative* paths only, so a rewritten folder
+    (or another folder of the same name) would otherwise load stale rows from that cache.
+    """
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    files: dict[str, dict[str, str]] = {}
     try:
         for config, splits in configs.items():
             for split, rows in splits.items():
-                path = staging / "data" / config / f"{split}-00000-of-00001.parquet"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                pq.write_table(_table(rows), path)
-        (staging / "README.md").write_text(_front_matter(configs) + card)
+                buffer = pa.BufferOutputStream()
+                pq.write_table(_table(rows), buffer)
+                data = buffer.getvalue().to_pybytes()
+                name = f"data/{config}/{split}-{hashlib.sha256(data).hexdigest()[:16]}.parquet"
+                (staging / name).parent.mkdir(parents=True, exist_ok=True)
+                (staging / name).write_bytes(data)
+                files.setdefault(config, {})[split] = name
+        (staging / "README.md").write_text(_front_matter(files) + card)
         for name, text in (extra_files or {}).items():
             (staging / name).write_text(text)
         backup = out_dir.with_name(f".{out_dir.name}.old")
@@ -81,15 +96,15 @@ def write_dataset(
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _front_matter(configs: Mapping[str, Mapping[str, object]]) -> str:
+def _front_matter(files: Mapping[str, Mapping[str, str]]) -> str:
     lines = ["---", "tags:", "- code", "- synthetic", "- execution-verified", "configs:"]
-    for index, (config, splits) in enumerate(configs.items()):
+    for index, (config, splits) in enumerate(files.items()):
         lines.append(f"- config_name: {config}")
         if index == 0:
             lines.append("  default: true")
         lines.append("  data_files:")
-        for split in splits:
+        for split, path in splits.items():
             lines.append(f"  - split: {split}")
-            lines.append(f"    path: data/{config}/{split}-*.parquet")
+            lines.append(f"    path: {path}")
     lines.append("---")
     return "\n".join(lines) + "\n\n"

@@ -16,7 +16,7 @@ class Funnel:
         self.stages = stages
         self.counts: Counter[str] = Counter()
         self.drops: dict[str, Counter[str]] = {}
-        self.seconds: Counter[str] = Counter()
+        self.seconds: dict[str, float] = {}
         self.extra: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._started = time.monotonic()
@@ -31,7 +31,7 @@ class Funnel:
 
     def time(self, stage: str, seconds: float) -> None:
         with self._lock:
-            self.seconds[stage] += seconds
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
 
     def note(self, key: str, n: int = 1) -> None:
         with self._lock:
@@ -40,9 +40,15 @@ class Funnel:
     def to_json(self) -> dict[str, Any]:
         with self._lock:
             return {
-                "stages": [{"stage": s, "count": self.counts[s],
-                            "dropped": dict(self.drops.get(s, {})),
-                            "seconds": round(self.seconds[s], 3)} for s in self.stages],
+                "stages": [
+                    {
+                        "stage": s,
+                        "count": self.counts[s],
+                        "dropped": dict(self.drops.get(s, {})),
+                        "seconds": round(self.seconds.get(s, 0.0), 3),
+                    }
+                    for s in self.stages
+                ],
                 "totals": dict(self.extra),
                 "wall_s": round(time.monotonic() - self._started, 3),
             }
@@ -54,10 +60,10 @@ class Funnel:
         table.add_column("dropped (reason: n)")
         table.add_column("time s", justify="right")
         for entry in self.to_json()["stages"]:
-            dropped = "; ".join(f"{k}: {v}" for k, v in sorted(entry["dropped"].items(),
-                                                               key=lambda kv: -kv[1]))
-            table.add_row(entry["stage"], str(entry["count"]), dropped,
-                          f"{entry['seconds']:.1f}")
+            dropped = "; ".join(
+                f"{k}: {v}" for k, v in sorted(entry["dropped"].items(), key=lambda kv: -kv[1])
+            )
+            table.add_row(entry["stage"], str(entry["count"]), dropped, f"{entry['seconds']:.1f}")
         console.print(table)
 
     def markdown(self) -> str:

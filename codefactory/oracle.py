@@ -30,8 +30,9 @@ def run_oracle(source: Source, run: Runner) -> OracleResult:
     assert isinstance(renderer, PythonRenderer)
     nonce = new_nonce()
     calls = [(i, spec.args_source) for i, spec in enumerate(source.calls)]
-    program = renderer.oracle_driver(source.code, source.setup_code, source.entry_point, calls,
-                                     nonce)
+    program = renderer.oracle_driver(
+        source.code, source.setup_code, source.entry_point, calls, nonce
+    )
     result = run(python, program)
     if result.infra_error:
         return OracleResult((), infra_error=result.infra_error)
@@ -68,14 +69,16 @@ def run_oracle(source: Source, run: Runner) -> OracleResult:
     return OracleResult(tuple(cases), dropped)
 
 
-def cases_for(lang: Language, cases: tuple[TestCase, ...]) -> tuple[tuple[TestCase, ...],
-                                                                     dict[str, int]]:
+def cases_for(
+    lang: Language, cases: tuple[TestCase, ...]
+) -> tuple[tuple[TestCase, ...], dict[str, int]]:
     """Keep the cases whose inputs and expected value `lang` can represent faithfully."""
     kept: list[TestCase] = []
     dropped: dict[str, int] = {}
     for case in cases:
-        reason = lang.renderer.unsupported_reason(list(case.inputs)) or \
-            lang.renderer.unsupported_reason(case.expected)
+        reason = lang.renderer.unsupported_reason(
+            list(case.inputs)
+        ) or lang.renderer.unsupported_reason(case.expected)
         if reason:
             key = f"unsupported in {lang.id}: {reason}"
             dropped[key] = dropped.get(key, 0) + 1

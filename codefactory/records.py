@@ -35,7 +35,7 @@ class CallSpec:
     """One call the source's tests make: the argument tuple as Python source, and the relation."""
 
     args_source: str  # e.g. "([1, 2], 'a')"; evaluated only inside the Python sandbox
-    relation: Relation = Relation()
+    relation: Relation = field(default_factory=Relation)
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,12 @@ class Source:
     def key(self) -> str:
         return sha256(
             json.dumps(
-                [self.code, self.entry_point, self.setup_code,
-                 [[c.args_source, c.relation.to_json()] for c in self.calls]]
+                [
+                    self.code,
+                    self.entry_point,
+                    self.setup_code,
+                    [[c.args_source, c.relation.to_json()] for c in self.calls],
+                ]
             )
         )
 
@@ -63,10 +67,12 @@ class Source:
 class TestCase:
     """A call with its inputs and the value the Python source returned for them."""
 
+    __test__ = False  # not a pytest class
+
     id: int
     inputs: tuple[Value, ...]
     expected: Value
-    relation: Relation = Relation()
+    relation: Relation = field(default_factory=Relation)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -79,8 +85,9 @@ class TestCase:
 
 def tests_hash(cases: tuple[TestCase, ...]) -> str:
     return sha256(
-        json.dumps([[c.id, dumps(list(c.inputs)), dumps(c.expected), c.relation.to_json()]
-                    for c in cases])
+        json.dumps(
+            [[c.id, dumps(list(c.inputs)), dumps(c.expected), c.relation.to_json()] for c in cases]
+        )
     )
 
 

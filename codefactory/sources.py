@@ -127,7 +127,11 @@ def calls_in_tests(module: ast.Module, callee: str) -> Iterator[CallSpec]:
 def _calls_with_relation(test: ast.expr, callee: str) -> Iterator[tuple[ast.Call, Relation]]:
     relation = _relation(test, callee)
     for node in ast.walk(test):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == callee:
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == callee
+        ):
             yield node, relation
 
 
@@ -147,8 +151,11 @@ def _relation(test: ast.expr, callee: str) -> Relation:
     if isinstance(test, ast.Call) and _dotted(test.func) in ("math.isclose", "isclose"):
         rel = next((_number(k.value) for k in test.keywords if k.arg == "rel_tol"), None)
         abs_ = next((_number(k.value) for k in test.keywords if k.arg == "abs_tol"), None)
-        return Relation(kind="close", rel_tol=rel if rel is not None else 1e-9,
-                        abs_tol=abs_ if abs_ is not None else 0.0)
+        return Relation(
+            kind="close",
+            rel_tol=rel if rel is not None else 1e-9,
+            abs_tol=abs_ if abs_ is not None else 0.0,
+        )
     return Relation()
 
 
@@ -157,8 +164,11 @@ def _wrapper_of_call(node: ast.expr, callee: str) -> str | None:
         inner = node.args[0]
         if isinstance(inner, ast.BinOp) and node.func.id == "abs":
             inner = inner.left
-        if (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name)
-                and inner.func.id == callee):
+        if (
+            isinstance(inner, ast.Call)
+            and isinstance(inner.func, ast.Name)
+            and inner.func.id == callee
+        ):
             return node.func.id
     return None
 

@@ -41,11 +41,16 @@ def decide(run: RunResult, cases: tuple[TestCase, ...], nonce: str, lang: Langua
         record = parsed.records.get(case.id)
         if record is None:
             why = f"exited with code {run.exit_code} before case {case.id} finished"
-            return fail(Status.RUNTIME_ERROR, passed, **_case(case), error=why,
-                        stderr=_excerpt(text))
+            return fail(
+                Status.RUNTIME_ERROR, passed, **_case(case), error=why, stderr=_excerpt(text)
+            )
         if not record["ok"]:
-            return fail(Status.RUNTIME_ERROR, passed, **_case(case),
-                        error=str(record.get("error", "error"))[:1000])
+            return fail(
+                Status.RUNTIME_ERROR,
+                passed,
+                **_case(case),
+                error=str(record.get("error", "error"))[:1000],
+            )
         try:
             got = decode(record.get("value"))
         except DecodeError as exc:
@@ -55,12 +60,15 @@ def decide(run: RunResult, cases: tuple[TestCase, ...], nonce: str, lang: Langua
         passed += 1
     unknown = set(parsed.records) - {c.id for c in cases}
     if unknown:
-        return fail(Status.RUNTIME_ERROR, passed, error=f"records for unknown cases {sorted(unknown)}")
+        return fail(
+            Status.RUNTIME_ERROR, passed, error=f"records for unknown cases {sorted(unknown)}"
+        )
     if parsed.done_count != total:
         return fail(Status.RUNTIME_ERROR, passed, error="no DONE record with the right count")
     if run.exit_code != 0:
-        return fail(Status.RUNTIME_ERROR, passed, error=f"exit code {run.exit_code}",
-                    stderr=_excerpt(text))
+        return fail(
+            Status.RUNTIME_ERROR, passed, error=f"exit code {run.exit_code}", stderr=_excerpt(text)
+        )
     return Verdict(Status.PASSED, passed, total, None, round(run.duration_s, 4))
 
 
@@ -69,8 +77,12 @@ def _equal(case: TestCase, got: object, lang: Language) -> bool:
 
 
 def _case(case: TestCase) -> dict[str, object]:
-    return {"case": case.id, "input": show(list(case.inputs)), "expected": show(case.expected),
-            "relation": case.relation.kind}
+    return {
+        "case": case.id,
+        "input": show(list(case.inputs)),
+        "expected": show(case.expected),
+        "relation": case.relation.kind,
+    }
 
 
 def _matches(text: str, patterns: tuple[str, ...]) -> bool:

@@ -26,8 +26,9 @@ DAEMON_WAIT_S = 120.0
 
 
 class Verifier:
-    def __init__(self, sandbox: DockerSandbox, cache: Cache | None = None,
-                 gate: SyntaxGate | None = None) -> None:
+    def __init__(
+        self, sandbox: DockerSandbox, cache: Cache | None = None, gate: SyntaxGate | None = None
+    ) -> None:
         self.sandbox = sandbox
         self.cache = cache
         self.gate = gate or SyntaxGate()
@@ -78,10 +79,12 @@ class Verifier:
 
     # -- candidates ---------------------------------------------------------------------------
 
-    def verify(self, lang: Language, candidate: str, entry_point: str,
-               cases: tuple[TestCase, ...]) -> Verdict:
-        key = make_key("verdict", sha256(candidate), entry_point, tests_hash(cases),
-                       self.image_id(lang))
+    def verify(
+        self, lang: Language, candidate: str, entry_point: str, cases: tuple[TestCase, ...]
+    ) -> Verdict:
+        key = make_key(
+            "verdict", sha256(candidate), entry_point, tests_hash(cases), self.image_id(lang)
+        )
         if self.cache and (hit := self.cache.get("verdict", key)) is not None:
             return Verdict.from_json(hit)
         verdict = self._verify_uncached(lang, candidate, entry_point, cases)
@@ -89,22 +92,26 @@ class Verifier:
             self.cache.put("verdict", key, verdict.to_json())
         return verdict
 
-    def _verify_uncached(self, lang: Language, candidate: str, entry_point: str,
-                         cases: tuple[TestCase, ...]) -> Verdict:
+    def _verify_uncached(
+        self, lang: Language, candidate: str, entry_point: str, cases: tuple[TestCase, ...]
+    ) -> Verdict:
         code = lang.renderer.strip_candidate(candidate)
         syntax = self.gate.check(lang, code, entry_point)
         if not syntax.ok:
             return Verdict(Status.SYNTAX_ERROR, 0, len(cases), {"error": syntax.reason})
         nonce = new_nonce()
-        program = lang.renderer.driver(candidate, entry_point,
-                                       [(c.id, c.inputs) for c in cases], nonce)
+        program = lang.renderer.driver(
+            candidate, entry_point, [(c.id, c.inputs) for c in cases], nonce
+        )
         return decide(self.run_program(lang, program), cases, nonce, lang)
 
 
 def _oracle_to_json(result: OracleResult) -> dict[str, object]:
     return {
-        "cases": [[c.id, dumps(list(c.inputs)), dumps(c.expected), c.relation.to_json()]
-                  for c in result.cases],
+        "cases": [
+            [c.id, dumps(list(c.inputs)), dumps(c.expected), c.relation.to_json()]
+            for c in result.cases
+        ],
         "dropped": result.dropped,
         "error": result.error,
     }

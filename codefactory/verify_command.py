@@ -17,8 +17,15 @@ from codefactory.verifier import Verifier
 from codefactory.verify_job import run_verify, status_table
 
 
-def main(input_path: Path, target: str, output: Path, concurrency: int, use_cache: bool,
-         quiet: bool, console: Console) -> dict[str, Any]:
+def main(
+    input_path: Path,
+    target: str,
+    output: Path,
+    concurrency: int,
+    use_cache: bool,
+    quiet: bool,
+    console: Console,
+) -> dict[str, Any]:
     if not input_path.is_file():
         raise InputError(f"no such input file: {input_path}")
     langs = parse_targets(target)
@@ -39,16 +46,24 @@ def main(input_path: Path, target: str, output: Path, concurrency: int, use_cach
     write_dataset(output, configs, card, {"funnel.json": json.dumps(funnels, indent=2)})
     if not quiet:
         console.print(f"wrote {output}/ (load it with datasets.load_dataset({str(output)!r}))")
-    return {lang: {"rows": len(splits["train"]),
-                   "verified": sum(1 for r in splits["train"] if r["verified"])}
-            for lang, splits in configs.items()}
+    return {
+        lang: {
+            "rows": len(splits["train"]),
+            "verified": sum(1 for r in splits["train"] if r["verified"]),
+        }
+        for lang, splits in configs.items()
+    }
 
 
 def _card(input_path: Path, configs: dict[str, dict[str, list[dict[str, Any]]]]) -> str:
-    lines = ["# Verified translations", "",
-             f"Made by `codefactory verify` from `{input_path.name}`: each row is a given "
-             "translation checked in a hardened Docker sandbox against test inputs taken from the "
-             "source's own asserts, with expected values from running the Python source.", ""]
+    lines = [
+        "# Verified translations",
+        "",
+        f"Made by `codefactory verify` from `{input_path.name}`: each row is a given "
+        "translation checked in a hardened Docker sandbox against test inputs taken from the "
+        "source's own asserts, with expected values from running the Python source.",
+        "",
+    ]
     for lang, splits in configs.items():
         rows = splits["train"]
         verified = sum(1 for r in rows if r["verified"])

@@ -43,7 +43,8 @@ def prepare_tests(verifier: Verifier, source: Source, lang: Language) -> Prepare
     cases, unsupported = cases_for(lang, oracle.cases)
     dropped = {**oracle.dropped, **unsupported}
     if not cases:
-        return Prepared(source, (), dropped, "no test case representable in " + lang.id)
+        reasons = "; ".join(f"{k}: {v}" for k, v in unsupported.items())
+        return Prepared(source, (), dropped, f"no test case representable ({reasons})")
     return Prepared(source, cases, dropped, None)
 
 
@@ -61,8 +62,9 @@ def base_row(task_id: str, source: Source | None, lang: Language) -> dict[str, A
     }
 
 
-def verify_row(verifier: Verifier, row: SourceRow, lang: Language, funnel: Funnel
-               ) -> dict[str, Any]:
+def verify_row(
+    verifier: Verifier, row: SourceRow, lang: Language, funnel: Funnel
+) -> dict[str, Any]:
     out = base_row(row.task_id, row.source, lang)
     candidate_raw = (row.raw or {}).get("candidate")
     candidate = candidate_raw if isinstance(candidate_raw, str) else ""
@@ -70,8 +72,14 @@ def verify_row(verifier: Verifier, row: SourceRow, lang: Language, funnel: Funne
 
     def unusable(stage: str, reason: str) -> dict[str, Any]:
         funnel.drop(stage, reason.split(":")[0][:80])
-        return {**out, "verified": False, "status": Status.UNSUPPORTED.value,
-                "tests_passed": 0, "tests_total": 0, "failure": {"error": reason}}
+        return {
+            **out,
+            "verified": False,
+            "status": Status.UNSUPPORTED.value,
+            "tests_passed": 0,
+            "tests_total": 0,
+            "failure": {"error": reason},
+        }
 
     funnel.add("rows read")
     if row.source is None:
@@ -85,8 +93,9 @@ def verify_row(verifier: Verifier, row: SourceRow, lang: Language, funnel: Funne
     code = extract_code(candidate, lang) if candidate.strip() else None
     if code is None:
         funnel.drop("with candidate", "no candidate code")
-        verdict = Verdict(Status.SYNTAX_ERROR, 0, len(prepared.cases),
-                          {"error": "row has no candidate code"})
+        verdict = Verdict(
+            Status.SYNTAX_ERROR, 0, len(prepared.cases), {"error": "row has no candidate code"}
+        )
     else:
         funnel.add("with candidate")
         out["target_code"] = code
@@ -101,13 +110,25 @@ def verify_row(verifier: Verifier, row: SourceRow, lang: Language, funnel: Funne
             else:
                 funnel.drop("verified", verdict.status.value)
     funnel.time("execute", verdict.execution_s)
-    return {**out, "verified": verdict.passed, "status": verdict.status.value,
-            "tests_passed": verdict.tests_passed, "tests_total": verdict.tests_total,
-            "failure": verdict.failure, "execution_s": verdict.execution_s}
+    return {
+        **out,
+        "verified": verdict.passed,
+        "status": verdict.status.value,
+        "tests_passed": verdict.tests_passed,
+        "tests_total": verdict.tests_total,
+        "failure": verdict.failure,
+        "execution_s": verdict.execution_s,
+    }
 
 
-def run_verify(verifier: Verifier, input_path: Path, lang: Language, console: Console,
-               concurrency: int, quiet: bool) -> tuple[list[dict[str, Any]], Funnel]:
+def run_verify(
+    verifier: Verifier,
+    input_path: Path,
+    lang: Language,
+    console: Console,
+    concurrency: int,
+    quiet: bool,
+) -> tuple[list[dict[str, Any]], Funnel]:
     from codefactory.progress import make_progress
 
     rows = list(read_jsonl(input_path))
@@ -115,8 +136,9 @@ def run_verify(verifier: Verifier, input_path: Path, lang: Language, console: Co
     results: list[dict[str, Any]] = [{} for _ in rows]
     with make_progress(console, quiet) as progress, ThreadPoolExecutor(concurrency) as pool:
         task = progress.add_task(f"verify {lang.id}", total=len(rows))
-        futures = {pool.submit(verify_row, verifier, row, lang, funnel): i
-                   for i, row in enumerate(rows)}
+        futures = {
+            pool.submit(verify_row, verifier, row, lang, funnel): i for i, row in enumerate(rows)
+        }
         for future in futures:
             results[futures[future]] = future.result()
             progress.advance(task)

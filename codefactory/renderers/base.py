@@ -19,7 +19,10 @@ class Renderer(Protocol):
         ...
 
     def driver(
-        self, candidate: str, entry_point: str, cases: Sequence[tuple[int, Sequence[Value]]],
+        self,
+        candidate: str,
+        entry_point: str,
+        cases: Sequence[tuple[int, Sequence[Value]]],
         nonce: str,
     ) -> str:
         """The whole program: candidate + calls + output serializer + framed records."""

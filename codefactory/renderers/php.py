@@ -51,8 +51,9 @@ foreach (__CF_CASES__ as $__cf_id => $__cf_args) {
         $__cf_line = '{"id":' . $__cf_id . ',"ok":true,"value":'
             . __cf_enc(__CF_ENTRY__(...$__cf_args)) . '}';
     } catch (\Throwable $__cf_e) {
-        $__cf_line = '{"id":' . $__cf_id . ',"ok":false,"error":' . \json_encode(
-            \get_class($__cf_e) . ': ' . $__cf_e->getMessage(), \JSON_INVALID_UTF8_SUBSTITUTE) . '}';
+        $__cf_msg = \get_class($__cf_e) . ': ' . $__cf_e->getMessage();
+        $__cf_line = '{"id":' . $__cf_id . ',"ok":false,"error":'
+            . \json_encode($__cf_msg, \JSON_INVALID_UTF8_SUBSTITUTE) . '}';
     }
     \fwrite(\STDOUT, "\n__CF_PREFIX__ " . $__cf_line . "\n");
     $__cf_n++;
@@ -113,16 +114,27 @@ class PhpRenderer:
         return code
 
     def driver(
-        self, candidate: str, entry_point: str, cases: Sequence[tuple[int, Sequence[Value]]],
+        self,
+        candidate: str,
+        entry_point: str,
+        cases: Sequence[tuple[int, Sequence[Value]]],
         nonce: str,
     ) -> str:
-        table = "[" + ", ".join(
-            f"{case_id} => [{', '.join(self.literal(v) for v in args)}]" for case_id, args in cases
-        ) + "]"
+        table = (
+            "["
+            + ", ".join(
+                f"{case_id} => [{', '.join(self.literal(v) for v in args)}]"
+                for case_id, args in cases
+            )
+            + "]"
+        )
         harness = fill_template(
             _HARNESS,
-            {"__CF_CASES__": table, "__CF_ENTRY__": "\\" + entry_point,
-             "__CF_PREFIX__": f"{MARKER} {nonce}"},
+            {
+                "__CF_CASES__": table,
+                "__CF_ENTRY__": "\\" + entry_point,
+                "__CF_PREFIX__": f"{MARKER} {nonce}",
+            },
         )
         return "<?php\n" + self.strip_candidate(candidate) + "\n" + harness
 

@@ -14,7 +14,7 @@ from codefactory.protocol import MARKER
 from codefactory.renderers.base import fill_template
 from codefactory.values import Value, generic_unsupported_reason
 
-_DRIVER = r'''
+_DRIVER = r"""
 import copy as _copy, json as _json, os as _os, signal as _signal, sys as _sys
 
 _PREFIX = __PREFIX__
@@ -47,7 +47,8 @@ try:
     exec(compile(__SOURCE__, "<source>", "exec"), _g)
     _fn = _g[__ENTRY__]
 except BaseException as _e:
-    _emit({"id": -1, "ok": False, "error": "source failed to load: %s: %s" % (type(_e).__name__, _e)})
+    _why = "source failed to load: %s: %s" % (type(_e).__name__, _e)
+    _emit({"id": -1, "ok": False, "error": _why})
     _fn = None
 _n = 0
 for _cid, _args_src in __CALLS__:
@@ -70,7 +71,7 @@ _emit_done = _PREFIX + " DONE " + str(_n)
 _write(1, ("\n" + _emit_done + "\n").encode())
 _sys.stdout = _real_stdout
 _os._exit(0)
-'''
+"""
 
 
 class PythonRenderer:
@@ -88,15 +89,24 @@ class PythonRenderer:
         return candidate.strip()
 
     def driver(
-        self, candidate: str, entry_point: str, cases: Sequence[tuple[int, Sequence[Value]]],
+        self,
+        candidate: str,
+        entry_point: str,
+        cases: Sequence[tuple[int, Sequence[Value]]],
         nonce: str,
     ) -> str:
-        calls = [(case_id, "(" + "".join(f"{self.literal(v)}, " for v in args) + ")")
-                 for case_id, args in cases]
+        calls = [
+            (case_id, "(" + "".join(f"{self.literal(v)}, " for v in args) + ")")
+            for case_id, args in cases
+        ]
         return self.oracle_driver(candidate, "", entry_point, calls, nonce)
 
     def oracle_driver(
-        self, source: str, setup: str, entry_point: str, calls: Sequence[tuple[int, str]],
+        self,
+        source: str,
+        setup: str,
+        entry_point: str,
+        calls: Sequence[tuple[int, str]],
         nonce: str,
     ) -> str:
         replacements = {

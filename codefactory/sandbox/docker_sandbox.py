@@ -54,7 +54,9 @@ def connect() -> docker.DockerClient:
         client = docker.from_env(timeout=60)
         client.ping()
     except (docker.errors.DockerException, requests.RequestException) as exc:
-        raise SandboxUnavailable(f"Docker is not running ({exc.__class__.__name__}): {DOCKER_HINT}")
+        raise SandboxUnavailable(
+            f"Docker is not running ({exc.__class__.__name__}): {DOCKER_HINT}"
+        ) from None
     return client
 
 
@@ -157,7 +159,7 @@ class DockerSandbox:
     def _prepare_ahead(self, key: tuple[Any, ...]) -> None:
         try:
             prepared = self._prepare(key)
-        except Exception:  # noqa: BLE001 - a failed warm-up only costs latency later
+        except Exception:
             prepared = None
         with self._lock:
             self._pending[key] -= 1
@@ -169,8 +171,9 @@ class DockerSandbox:
 
     def _prepare(self, key: tuple[Any, ...]) -> _Prepared:
         image, argv, limits = key
-        run_dir = Path(tempfile.mkdtemp(prefix=f"{socket.gethostname()}-{os.getpid()}-",
-                                        dir=self.root))
+        run_dir = Path(
+            tempfile.mkdtemp(prefix=f"{socket.gethostname()}-{os.getpid()}-", dir=self.root)
+        )
         run_dir.chmod(0o755)
         uid = self._acquire_uid()
         try:
@@ -216,7 +219,11 @@ class DockerSandbox:
             sock = self.api.attach_socket(cid, params={"stdout": 1, "stderr": 1, "stream": 1})
         except (docker.errors.DockerException, requests.RequestException) as exc:
             return RunResult(None, b"", b"", 0.0, infra_error=f"attach failed: {exc}")
-        drain = _Drain(sock, limits.output_bytes, on_overflow=lambda: self._kill(cid))
+        # The kill runs on its own thread: the drain must keep reading while docker kills, or
+        # the container blocks on a full pipe and `kill` wedges.
+        drain = _Drain(
+            sock, limits.output_bytes, on_overflow=lambda: self._helpers.submit(self._kill, cid)
+        )
         timed_out = False
         try:
             self.api.start(cid)
@@ -239,8 +246,13 @@ class DockerSandbox:
             state = self.api.inspect_container(cid)["State"]
         except (docker.errors.DockerException, requests.RequestException) as exc:
             drain.close()
-            return RunResult(None, drain.stdout(), drain.stderr(), time.monotonic() - started,
-                             infra_error=f"{exc.__class__.__name__}: {exc}")
+            return RunResult(
+                None,
+                drain.stdout(),
+                drain.stderr(),
+                time.monotonic() - started,
+                infra_error=f"{exc.__class__.__name__}: {exc}",
+            )
         finally:
             drain.close()
         exit_code = int(status.get("StatusCode", state.get("ExitCode", -1)))
@@ -353,7 +365,7 @@ def reap(api: docker.APIClient, root: Path) -> int:
     if root.is_dir():
         for entry in root.iterdir():
             parts = entry.name.split("-")
-            if len(parts) >= 3 and "-".join(parts[:-2]) == host and parts[-2].isdigit():
-                if not _alive(int(parts[-2])):
-                    shutil.rmtree(entry, ignore_errors=True)
+            ours = len(parts) >= 3 and "-".join(parts[:-2]) == host and parts[-2].isdigit()
+            if ours and not _alive(int(parts[-2])):
+                shutil.rmtree(entry, ignore_errors=True)
     return removed

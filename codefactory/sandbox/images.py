@@ -14,8 +14,10 @@ from codefactory.sandbox.docker_sandbox import DockerSandbox
 from codefactory.sandbox.profile import PROBE_SCRIPT, check_probe
 
 BASE_IMAGE = "debian:bookworm-slim"
-BASE_HINT = ("the base image debian:bookworm-slim is missing and cannot be pulled: "
-             "run `scripts/make-base-image.sh` (builds it locally with debootstrap)")
+BASE_HINT = (
+    "the base image debian:bookworm-slim is missing and cannot be pulled: "
+    "run `scripts/make-base-image.sh` (builds it locally with debootstrap)"
+)
 
 
 def build_image(client: docker.DockerClient, lang: Language) -> str:
@@ -54,8 +56,11 @@ def preflight(sandbox: DockerSandbox, lang: Language) -> LanguageHealth:
     except SandboxUnavailable as exc:
         return LanguageHealth(lang.id, lang.image, False, None, (str(exc),))
     probe = sandbox.run(lang.image, ("sh", "-c", PROBE_SCRIPT), {}, lang.limits)
-    problems = [probe.infra_error] if probe.infra_error else check_probe(
-        probe.stdout.decode("utf-8", "replace"), lang.limits)
+    problems = (
+        [probe.infra_error]
+        if probe.infra_error
+        else check_probe(probe.stdout.decode("utf-8", "replace"), lang.limits)
+    )
     version = None
     if lang.version_cmd:
         run = sandbox.run(lang.image, lang.version_cmd, {}, lang.limits)

@@ -54,8 +54,9 @@ grep -E '^(CapEff|NoNewPrivs)' /proc/self/status | tr -d ' \t' | sed 's/:/=/'
 if ( : > /cf-probe ) 2>/dev/null; then echo rootfs=writable; else echo rootfs=readonly; fi
 if ( : > /work/cf-probe ) 2>/dev/null; then echo work=writable; else echo work=readonly; fi
 echo "net=$(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | tr '\n' ',')"
-echo "memory=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/memory.max 2>/dev/null | head -n1)"
-echo "pids=$(cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids.max 2>/dev/null | head -n1)"
+first() { cat "$@" 2>/dev/null | head -n1; }
+echo "memory=$(first /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/memory.max)"
+echo "pids=$(first /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids.max)"
 """
 
 
