@@ -112,14 +112,10 @@ def show(value: Value, limit: int = 300) -> str:
 
 def generic_unsupported_reason(value: Value) -> str | None:
     """Why no target can represent `value` faithfully, or None. Languages add their own rules."""
-    if isinstance(value, Unsupported):
-        return f"value of type {value.type_name}"
-    if isinstance(value, bytes):
-        return "bytes value"
-    if isinstance(value, set | frozenset):
-        return "set value"
-    if isinstance(value, float) and math.isnan(value):
-        return "NaN"
+    if value is None or isinstance(value, bool | int):
+        return None
+    if isinstance(value, float):
+        return "NaN" if math.isnan(value) else None
     if isinstance(value, str):
         try:
             value.encode("utf-8")
@@ -127,10 +123,7 @@ def generic_unsupported_reason(value: Value) -> str | None:
             return "string with lone surrogates"
         return None
     if isinstance(value, list | tuple):
-        for item in value:
-            reason = generic_unsupported_reason(item)
-            if reason:
-                return reason
+        return next((r for r in map(generic_unsupported_reason, value) if r), None)
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str | int) or isinstance(key, bool):
@@ -138,4 +131,9 @@ def generic_unsupported_reason(value: Value) -> str | None:
             reason = generic_unsupported_reason(key) or generic_unsupported_reason(item)
             if reason:
                 return reason
-    return None
+        return None
+    if isinstance(value, Unsupported):
+        return f"value of type {value.type_name}"
+    if isinstance(value, set | frozenset):
+        return "set value"
+    return f"{type(value).__name__} value"

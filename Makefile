@@ -1,0 +1,28 @@
+# The README's commands: `bash scripts/setup.sh`, then `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: setup sandboxes test lint unit bench clean
+
+setup:
+	bash scripts/setup.sh
+
+sandboxes:
+	$(VENV)/bin/codefactory sandbox build
+
+lint:
+	$(VENV)/bin/ruff check codefactory tests benchmarks
+	$(VENV)/bin/ruff format --check codefactory tests benchmarks
+	$(VENV)/bin/mypy
+
+test: lint
+	$(PY) -m pytest
+
+unit:
+	$(PY) -m pytest -m "not docker and not model"
+
+bench:
+	$(PY) benchmarks/bench_verify.py
+
+clean:
+	rm -rf .mypy_cache .ruff_cache .pytest_cache
