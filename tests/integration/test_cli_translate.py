@@ -1,0 +1,134 @@
+"""`codefactory translate` from the command line, with the scripted backend."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import datasets
+import pytest
+from typer.testing import CliRunner
+
+from codefactory.cli import app
+
+ROWS = [
+    {
+        "task_id": 1,
+        "code": "def add(a, b):\n    return a + b",
+        "test_list": ["assert add(1, 2) == 3"],
+    },
+    {"task_id": 2, "code": "def neg(a):\n    return -a", "test_list": ["assert neg(2) == -2"]},
+]
+REPLIES = {
+    "def add": ["```php\nfunction add($a, $b) { return $a + $b; }\n```"],
+    "def neg": [
+        "```php\nfunction neg($a) { return $a; }\n```",
+        "```php\nfunction neg($a) { return 0 - $a; }\n```",
+    ],
+}
+
+
+@pytest.fixture
+def job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, list[str]]:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = tmp_path / "rows.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in ROWS))
+    replies = tmp_path / "replies.json"
+    replies.write_text(json.dumps(REPLIES))
+    out = tmp_path / "out"
+    args = [
+        "translate",
+        str(source),
+        "--target",
+        "php",
+        "--backend",
+        "fake",
+        "--model",
+        str(replies),
+        "--output",
+        str(out),
+        "--samples",
+        "1",
+        "--repair",
+        "1",
+        "--quiet",
+    ]
+    return source, out, args
+
+
+def test_translate_writes_train_and_rejected(
+    job: tuple[Path, Path, list[str]], sandbox: object
+) -> None:
+    _, out, args = job
+    result = CliRunner().invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)["php"]
+    assert summary["train_rows"] == 2 and summary["rejected_rows"] == 1
+    loaded = datasets.load_dataset(str(out))
+    assert sorted(loaded["train"]["task_id"]) == ["1", "2"]
+    rejected = loaded["rejected"][0]
+    assert rejected["task_id"] == "2" and rejected["status"] == "wrong_answer"
+    assert json.loads(rejected["failure"])["got"] == "2"
+    for column in (
+        "model",
+        "backend",
+        "prompt_version",
+        "sample_index",
+        "repair_round",
+        "seed",
+        "generation_s",
+        "execution_s",
+    ):
+        assert column in loaded["train"].column_names
+    card = (out / "README.md").read_text()
+    assert "Model: " in card and "| verified | 2 |" in card
+    funnel = json.loads((out / "funnel.json").read_text())
+    assert funnel["php"]["funnel"]["stages"][-1] == {
+        "stage": "verified",
+        "count": 2,
+        "dropped": {"wrong_answer": 1},
+        "seconds": 0.0,
+    }
+
+
+def test_grown_input_pays_only_for_new_rows(
+    job: tuple[Path, Path, list[str]], sandbox: object
+) -> None:
+    source, out, args = job
+    assert CliRunner().invoke(app, args).exit_code == 0
+    with source.open("a") as handle:
+        handle.write(
+            json.dumps(
+                {
+                    "task_id": 3,
+                    "code": "def sq(a):\n    return a * a",
+                    "test_list": ["assert sq(3) == 9"],
+                }
+            )
+            + "\n"
+        )
+    result = CliRunner().invoke(app, [*args, "--json"])
+    totals = json.loads(result.stdout)["php"]["funnel"]["totals"]
+    assert totals["generations_from_cache"] == 3  # add, neg, neg's repair: not paid again
+    # Only sq is paid for: its try and its repair (the fake has no reply for it; 20 tokens each).
+    assert totals["completion_tokens"] == 40
+    assert sorted(datasets.load_dataset(str(out))["rejected"]["task_id"]) == ["2", "3", "3"]
+
+
+def test_push_to_hub_offline_fails_cleanly(
+    job: tuple[Path, Path, list[str]], sandbox: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    _, out, args = job
+    result = CliRunner().invoke(app, [*args, "--push-to-hub", "someone/php-verified"])
+    assert result.exit_code != 0
+    assert "cannot be reached" in result.output and "intact" in result.output
+    assert len(datasets.load_dataset(str(out))["train"]) == 2
+
+
+def test_unknown_backend_lists_the_known_ones(job: tuple[Path, Path, list[str]]) -> None:
+    _, _, args = job
+    args = [a if a != "fake" else "nope" for a in args]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "unknown backend 'nope'; available: llamacpp, openai, vllm, fake" in result.output

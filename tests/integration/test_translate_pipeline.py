@@ -1,0 +1,179 @@
+"""The translate pipeline with a scripted backend and the real sandbox."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from codefactory.backends.base import GenRequest
+from codefactory.backends.fake import FakeBackend
+from codefactory.cache import Cache
+from codefactory.languages import Language
+from codefactory.sources import SourceRow, read_python_files, source_from_row
+from codefactory.translate import Settings, Translator
+from codefactory.verifier import Verifier
+
+ROWS = [
+    {
+        "task_id": "add",
+        "code": "def add(a, b):\n    return a + b",
+        "test_list": ["assert add(1, 2) == 3", "assert add(-5, 2) == -3"],
+    },
+    {
+        "task_id": "floor_div",
+        "code": "def floor_div(a, b):\n    return a // b",
+        "test_list": ["assert floor_div(7, 2) == 3", "assert floor_div(-7, 2) == -4"],
+    },
+    {
+        "task_id": "nocode",
+        "code": "def twice(a):\n    return 2 * a",
+        "test_list": ["assert twice(2) == 4"],
+    },
+    {
+        "task_id": "rand",
+        "code": "import random\ndef r():\n    return random.random()",
+        "test_list": ["assert r() < 1"],
+    },
+    {"task_id": "broken", "code": "def x(:\n", "test_list": ["assert x(1)"]},
+]
+GOOD = {
+    "add": "```php\nfunction add($a, $b) { return $a + $b; }\n```",
+    "floor_div": "```php\nfunction floor_div($a, $b) { return (int) floor($a / $b); }\n```",
+}
+WRONG_FDIV = "```php\nfunction floor_div($a, $b) { return intdiv($a, $b); }\n```"
+
+
+def rows() -> list[SourceRow]:
+    out = []
+    for row in ROWS:
+        try:
+            out.append(SourceRow(row["task_id"], source_from_row(row, row["task_id"]), None, row))
+        except ValueError as exc:
+            out.append(SourceRow(row["task_id"], None, str(exc), row))
+    return out
+
+
+def script(request: GenRequest) -> str:
+    prompt = request.messages[1][1]
+    repairs = sum(1 for role, _ in request.messages if role == "assistant")
+    if "def add" in prompt:
+        return GOOD["add"]
+    if "def floor_div" in prompt:
+        return WRONG_FDIV if repairs == 0 else GOOD["floor_div"]
+    return "I would rather not."
+
+
+def run(
+    verifier: Verifier,
+    php: Language,
+    cache: Cache | None,
+    backend: FakeBackend,
+    **overrides: object,
+) -> object:
+    settings = Settings(php, "fake", "fake", **{"samples": 1, "repair": 2, **overrides})  # type: ignore[arg-type]
+    return Translator(settings, backend, verifier, cache).run(rows())
+
+
+def test_funnel_repair_and_rows(verifier: Verifier, php: Language) -> None:
+    backend = FakeBackend(script=script)
+    outcome = run(verifier, php, None, backend)
+    train = {r["task_id"]: r for r in outcome.train}  # type: ignore[attr-defined]
+    assert set(train) == {"add", "floor_div"}
+    assert train["add"]["repair_round"] == 0 and train["floor_div"]["repair_round"] == 1
+    assert train["floor_div"]["tests_passed"] == 2 and train["floor_div"]["verified"]
+    rejected = outcome.rejected  # type: ignore[attr-defined]
+    statuses = sorted((r["task_id"], r["repair_round"], r["status"]) for r in rejected)
+    assert statuses == [
+        ("floor_div", 0, "wrong_answer"),
+        ("nocode", 0, "syntax_error"),
+        ("nocode", 1, "syntax_error"),
+        ("nocode", 2, "syntax_error"),
+    ]
+    # The repair request showed the failing case, with Python's expected value.
+    repair = next(
+        r for r in backend.calls if "def floor_div" in r.messages[1][1] and len(r.messages) == 4
+    )
+    assert "floor_div(-7, 2) returned -3 but -4 was expected" in repair.messages[-1][1]
+    funnel = outcome.funnel.to_json()  # type: ignore[attr-defined]
+    counts = {s["stage"]: s["count"] for s in funnel["stages"]}
+    assert counts == {
+        "sources read": 5,
+        "selected": 3,
+        "with tests": 3,
+        "candidates": 6,
+        "parsed": 3,
+        "verified": 2,
+    }
+    drops = {s["stage"]: s["dropped"] for s in funnel["stages"]}
+    assert any("randomness" in k for k in drops["selected"])
+    assert any("does not parse" in k for k in drops["sources read"])
+    assert funnel["totals"]["completion_tokens"] == 20 * 6
+
+
+def test_keep_first_stops_sampling_keep_all_keeps_distinct(
+    verifier: Verifier, php: Language
+) -> None:
+    def varied(request: GenRequest) -> str:
+        if "def add" not in request.messages[1][1]:
+            return "no"
+        return f"```php\nfunction add($a, $b) {{ return $a + $b; }} // {request.seed % 2}\n```"
+
+    first = run(verifier, php, None, FakeBackend(script=varied), samples=4, repair=0, concurrency=1)
+    assert [r["task_id"] for r in first.train] == ["add"]  # type: ignore[attr-defined]
+    every = run(verifier, php, None, FakeBackend(script=varied), samples=4, repair=0, keep="all")
+    kept = [r for r in every.train if r["task_id"] == "add"]  # type: ignore[attr-defined]
+    assert len(kept) == 2  # four samples, two distinct programs
+    assert [r["sample_index"] for r in kept] == [0, 1]
+
+
+class Crash(Exception):
+    pass
+
+
+def test_resume_never_pays_twice(verifier: Verifier, php: Language, tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache.sqlite")
+    verifier = Verifier(verifier.sandbox, cache)
+    calls = {"n": 0}
+
+    def crashing(request: GenRequest) -> str:
+        calls["n"] += 1
+        if calls["n"] > 2:
+            raise Crash("killed mid-run")
+        return script(request)
+
+    with pytest.raises(Crash):
+        run(verifier, php, cache, FakeBackend(script=crashing), concurrency=1)
+    paid_before = cache.count("generation")
+    assert paid_before == 2
+
+    counting = FakeBackend(script=script)
+    outcome = run(verifier, php, cache, counting)
+    assert len(counting.calls) == 6 - paid_before  # only what the crash did not finish
+    assert {r["task_id"] for r in outcome.train} == {"add", "floor_div"}  # type: ignore[attr-defined]
+
+    again = FakeBackend(script=script)
+    verdicts_before = cache.count("verdict")
+    rerun = run(verifier, php, cache, again)
+    assert verdicts_before > 0
+    assert again.calls == [] and cache.count("verdict") == verdicts_before
+    for before, after in zip(outcome.train, rerun.train, strict=True):  # type: ignore[attr-defined]
+        assert {k: v for k, v in before.items() if before[k] != after[k]} == {}
+
+
+def test_python_files_get_inputs_from_the_model(
+    verifier: Verifier, php: Language, tmp_path: Path
+) -> None:
+    (tmp_path / "lib.py").write_text("def clamp(x, lo, hi):\n    return max(lo, min(x, hi))\n")
+
+    def both(request: GenRequest) -> str:
+        if "test inputs" in request.messages[0][1]:
+            return "```python\nclamp(5, 0, 3)\nclamp(-1, 0, 3)\nclamp(2, 0, 3)\n```"
+        return "```php\nfunction clamp($x, $lo, $hi) { return max($lo, min($x, $hi)); }\n```"
+
+    settings = Settings(php, "fake", "fake", samples=1, repair=0)
+    outcome = Translator(settings, FakeBackend(script=both), verifier, None).run(
+        list(read_python_files(tmp_path))
+    )
+    assert [r["task_id"] for r in outcome.train] == ["lib.py::clamp"]
+    assert outcome.train[0]["tests_total"] == 3
