@@ -340,7 +340,7 @@ def languages_cmd() -> None:
             lang.id,
             lang.name,
             "target" if lang.is_target else "oracle",
-            lang.grammar_ref,
+            lang.grammar.language,
             f"{lang.image} ({status})",
         )
     stdout.print(table)

@@ -31,6 +31,21 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class GrammarRules:
+    """What the syntax gate needs; plain data, so it can cross into the parser's worker."""
+
+    language: str  # "module:function" returning the tree-sitter language pointer
+    function_query: str  # captures @name for every function definition
+    forbidden_nodes: dict[str, str] = field(default_factory=dict)  # node type -> reason
+    # Example usage the model appends ("echo f(1);", "$r = f(2);") runs before the harness and
+    # can crash it: top-level statements of these types that call a function the candidate
+    # defines are dropped, and `drop_always` types are dropped outright.
+    example_statements: tuple[str, ...] = ()
+    drop_always: tuple[str, ...] = ()
+    call_node: str = ""
+
+
+@dataclass(frozen=True)
 class Language:
     id: str
     name: str
@@ -38,9 +53,7 @@ class Language:
     extension: str
     fence_tags: tuple[str, ...]
     renderer_ref: str
-    grammar_ref: str
-    function_query: str
-    forbidden_nodes: dict[str, str]
+    grammar: GrammarRules
     image: str
     context_dir: Path
     program_file: str
@@ -75,9 +88,14 @@ def _parse(path: Path) -> Language:
             extension=data["extension"],
             fence_tags=tuple(data["fence_tags"]),
             renderer_ref=data["renderer"],
-            grammar_ref=grammar["language"],
-            function_query=grammar["function_query"],
-            forbidden_nodes=dict(grammar.get("forbidden_nodes", {})),
+            grammar=GrammarRules(
+                language=grammar["language"],
+                function_query=grammar["function_query"],
+                forbidden_nodes=dict(grammar.get("forbidden_nodes", {})),
+                example_statements=tuple(grammar.get("example_statements", ())),
+                drop_always=tuple(grammar.get("drop_always", ())),
+                call_node=grammar.get("call_node", ""),
+            ),
             image=sandbox["image"],
             context_dir=PROJECT_ROOT / sandbox["context"],
             program_file=sandbox["program_file"],

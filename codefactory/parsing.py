@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from codefactory.languages import Language
+from codefactory.languages import GrammarRules, Language
 
 PARSE_TIMEOUT_S = 10.0
 WORKER_MEMORY_BYTES = 1 << 30
@@ -27,6 +27,7 @@ WORKER_MEMORY_BYTES = 1 << 30
 class SyntaxResult:
     ok: bool
     reason: str | None = None
+    code: str = ""  # the candidate without the example usage the model appended
 
 
 @cache
@@ -37,25 +38,48 @@ def load_grammar(ref: str) -> Any:
     return tree_sitter.Language(getattr(importlib.import_module(module_name), func)())
 
 
-def check_in_process(
-    grammar_ref: str, function_query: str, forbidden: dict[str, str], code: str, entry_point: str
-) -> SyntaxResult:
+def check_in_process(rules: GrammarRules, code: str, entry_point: str) -> SyntaxResult:
     """Parse `code` here and now. Only for trusted text or inside the worker."""
     import tree_sitter
 
-    language = load_grammar(grammar_ref)
-    tree = tree_sitter.Parser(language).parse(code.encode("utf-8", "surrogatepass"))
-    problem = _first_problem(tree.root_node, forbidden)
+    language = load_grammar(rules.language)
+    source = code.encode("utf-8", "surrogatepass")
+    tree = tree_sitter.Parser(language).parse(source)
+    problem = _first_problem(tree.root_node, rules.forbidden_nodes)
     if problem:
         return SyntaxResult(False, problem)
-    captures = tree_sitter.QueryCursor(tree_sitter.Query(language, function_query)).captures(
+    captures = tree_sitter.QueryCursor(tree_sitter.Query(language, rules.function_query)).captures(
         tree.root_node
     )
     names = {(node.text or b"").decode("utf-8", "replace") for node in captures.get("name", [])}
     if entry_point not in names:
         found = ", ".join(sorted(names)) or "none"
         return SyntaxResult(False, f"no function named {entry_point} (defined: {found})")
-    return SyntaxResult(True)
+    return SyntaxResult(True, code=_without_examples(tree.root_node, source, rules, names))
+
+
+def _without_examples(root: Any, source: bytes, rules: GrammarRules, defined: set[str]) -> str:
+    drop = []
+    for node in root.children:
+        if node.type in rules.drop_always or (
+            node.type in rules.example_statements and _calls_any(node, rules.call_node, defined)
+        ):
+            drop.append((node.start_byte, node.end_byte))
+    for start, end in reversed(drop):
+        source = source[:start] + source[end:]
+    return source.decode("utf-8", "surrogatepass").strip() + "\n"
+
+
+def _calls_any(node: Any, call_node: str, names: set[str]) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == call_node:
+            function = current.child_by_field_name("function")
+            if function is not None and (function.text or b"").decode() in names:
+                return True
+        stack.extend(current.children)
+    return False
 
 
 def _first_problem(root: Any, forbidden: dict[str, str]) -> str | None:
@@ -87,10 +111,9 @@ class SyntaxGate:
     def check(self, lang: Language, code: str, entry_point: str) -> SyntaxResult:
         if not code.strip():
             return SyntaxResult(False, "no code")
-        args = (lang.grammar_ref, lang.function_query, lang.forbidden_nodes, code, entry_point)
         with self._lock:
             pool = self._pool or self._start()
-            future = pool.submit(check_in_process, *args)
+            future = pool.submit(check_in_process, lang.grammar, code, entry_point)
             try:
                 return future.result(timeout=PARSE_TIMEOUT_S)
             except FutureTimeout:

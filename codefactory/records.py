@@ -125,7 +125,7 @@ class Verdict:
     tests_total: int
     failure: dict[str, object] | None = None  # first failing case or the error
     execution_s: float = 0.0
-    details: dict[str, object] = field(default_factory=dict)
+    code: str = ""  # the candidate as run (example usage removed); empty before the gate
 
     @property
     def passed(self) -> bool:
@@ -138,6 +138,7 @@ class Verdict:
             "tests_total": self.tests_total,
             "failure": self.failure,
             "execution_s": self.execution_s,
+            "code": self.code,
         }
 
     @staticmethod
@@ -148,4 +149,5 @@ class Verdict:
             tests_total=int(data["tests_total"]),  # type: ignore[call-overload]
             failure=data.get("failure"),  # type: ignore[arg-type]
             execution_s=float(data.get("execution_s", 0.0)),  # type: ignore[arg-type]
+            code=str(data.get("code", "")),
         )

@@ -199,7 +199,7 @@ class Translator:
     def _with_tests(self, task: Task, source: Source) -> None:
         start = time.monotonic()
         task.prepared = prepare_tests(self.verifier, source, self.s.target)
-        self.funnel.time("oracle", time.monotonic() - start)
+        self.funnel.time("with tests", time.monotonic() - start)
         self.on_progress("prepared", 1)
         if task.prepared.error:
             self.funnel.drop("with tests", _reason(task.prepared.error))
@@ -277,7 +277,7 @@ class Translator:
                     )
                 self.funnel.note("prompt_tokens", result.prompt_tokens)
                 self.funnel.note("completion_tokens", result.completion_tokens)
-                self.funnel.time("generate", result.seconds)
+                self.funnel.time("candidates", result.seconds)
         for i, attempt in enumerate(batch):
             result = results[i]
             self.on_progress("generated", 1)
@@ -321,7 +321,7 @@ class Translator:
             verdict = Verdict(Status.SYNTAX_ERROR, 0, len(cases), {"error": "reply has no code"})
         else:
             verdict = self.verifier.verify(self.s.target, code, source.entry_point, cases)
-        self.funnel.time("execute", verdict.execution_s)
+        self.funnel.time("verified", verdict.execution_s)
         self.on_progress("verified", 1)
         if verdict.status is Status.SYNTAX_ERROR:
             self.funnel.drop("parsed", _reason(str((verdict.failure or {}).get("error", ""))))
@@ -333,7 +333,7 @@ class Translator:
                 self.funnel.drop("verified", verdict.status.value)
         row = {
             **base_row(task.row.task_id, source, self.s.target),
-            "target_code": code or result.text,
+            "target_code": verdict.code or code or result.text,
             "verified": verdict.passed,
             "status": verdict.status.value,
             "tests_passed": verdict.tests_passed,

@@ -7,6 +7,7 @@ never counted against a candidate; they are never cached, so a rerun tries them 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import docker.errors
 import requests
@@ -103,7 +104,8 @@ class Verifier:
         program = lang.renderer.driver(
             candidate, entry_point, [(c.id, c.inputs) for c in cases], nonce
         )
-        return decide(self.run_program(lang, program), cases, nonce, lang)
+        verdict = decide(self.run_program(lang, program), cases, nonce, lang)
+        return replace(verdict, code=syntax.code)
 
 
 def _oracle_to_json(result: OracleResult) -> dict[str, object]:

@@ -101,6 +101,7 @@ def verify_row(
         out["target_code"] = code
         out["candidate_sha256"] = sha256(code)
         verdict = verifier.verify(lang, code, row.source.entry_point, prepared.cases)
+        out["target_code"] = verdict.code or code
         if verdict.status is Status.SYNTAX_ERROR:
             funnel.drop("parsed", str((verdict.failure or {}).get("error", ""))[:60])
         else:
@@ -109,7 +110,7 @@ def verify_row(
                 funnel.add("verified")
             else:
                 funnel.drop("verified", verdict.status.value)
-    funnel.time("execute", verdict.execution_s)
+    funnel.time("verified", verdict.execution_s)
     return {
         **out,
         "verified": verdict.passed,

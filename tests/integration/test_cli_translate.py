@@ -83,12 +83,9 @@ def test_translate_writes_train_and_rejected(
     card = (out / "README.md").read_text()
     assert "Model: " in card and "| verified | 2 |" in card
     funnel = json.loads((out / "funnel.json").read_text())
-    assert funnel["php"]["funnel"]["stages"][-1] == {
-        "stage": "verified",
-        "count": 2,
-        "dropped": {"wrong_answer": 1},
-        "seconds": 0.0,
-    }
+    last = funnel["php"]["funnel"]["stages"][-1]
+    assert (last["stage"], last["count"], last["dropped"]) == ("verified", 2, {"wrong_answer": 1})
+    assert last["seconds"] > 0  # time spent executing
 
 
 def test_grown_input_pays_only_for_new_rows(
