@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from codefactory.errors import CodefactoryError
+from codefactory.testsuite import TestOptions
 
 app = typer.Typer(
     help="Translate Python into other languages with an LLM and keep only what execution "
@@ -27,6 +28,31 @@ console = Console(stderr=True)
 stdout = Console()
 
 DEFAULT_CONCURRENCY = max(2, (os.cpu_count() or 2) * 2)
+
+
+NoAugment = Annotated[
+    bool, typer.Option("--no-augment", help="Only the source's own test calls: no derived inputs.")
+]
+MaxCases = Annotated[int, typer.Option(help="Cases per function, augmented included.")]
+MinCoverage = Annotated[
+    float | None,
+    typer.Option(help="Drop functions whose tests cover less of the Python's lines (0..1)."),
+]
+MinMutation = Annotated[
+    float | None,
+    typer.Option(help="Drop functions whose tests kill fewer of the Python's mutants (0..1)."),
+]
+
+
+def _test_options(
+    no_augment: bool, max_cases: int, min_coverage: float | None, min_mutation_score: float | None
+) -> TestOptions:
+    return TestOptions(
+        augment=not no_augment,
+        max_cases=max_cases,
+        min_coverage=min_coverage,
+        min_mutation_score=min_mutation_score,
+    )
 
 
 def _fail(exc: CodefactoryError) -> typer.Exit:
@@ -53,6 +79,10 @@ def verify(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print a JSON summary on stdout.")
     ] = False,
+    no_augment: NoAugment = False,
+    max_cases: MaxCases = 20,
+    min_coverage: MinCoverage = None,
+    min_mutation_score: MinMutation = None,
 ) -> None:
     """Check given translations against tests whose expected values come from running the Python.
 
@@ -62,7 +92,14 @@ def verify(
 
     try:
         summary = verify_command.main(
-            input_path, target, output, concurrency, not no_cache, quiet, console
+            input_path,
+            target,
+            output,
+            concurrency,
+            not no_cache,
+            quiet,
+            console,
+            _test_options(no_augment, max_cases, min_coverage, min_mutation_score),
         )
     except CodefactoryError as exc:
         raise _fail(exc) from None
@@ -130,6 +167,10 @@ def translate(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print a JSON summary on stdout.")
     ] = False,
+    no_augment: NoAugment = False,
+    max_cases: MaxCases = 20,
+    min_coverage: MinCoverage = None,
+    min_mutation_score: MinMutation = None,
 ) -> None:
     """Translate Python functions with an LLM and keep the verified translations.
 
@@ -159,6 +200,7 @@ def translate(
             quiet=quiet,
             backend_options=options,
             console=console,
+            tests=_test_options(no_augment, max_cases, min_coverage, min_mutation_score),
         )
         if push_to_hub:
             console.print(f"pushed: {push_folder(out, push_to_hub)}")

@@ -73,6 +73,7 @@ class TestCase:
     inputs: tuple[Value, ...]
     expected: Value
     relation: Relation = field(default_factory=Relation)
+    hidden: bool = False  # an augmented input: never shown to the model
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -80,13 +81,17 @@ class TestCase:
             "inputs": dumps(list(self.inputs)),
             "expected": dumps(self.expected),
             "relation": self.relation.kind,
+            "hidden": self.hidden,
         }
 
 
 def tests_hash(cases: tuple[TestCase, ...]) -> str:
     return sha256(
         json.dumps(
-            [[c.id, dumps(list(c.inputs)), dumps(c.expected), c.relation.to_json()] for c in cases]
+            [
+                [c.id, dumps(list(c.inputs)), dumps(c.expected), c.relation.to_json(), c.hidden]
+                for c in cases
+            ]
         )
     )
 

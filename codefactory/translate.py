@@ -38,8 +38,9 @@ from codefactory.prompts import (
 from codefactory.records import CallSpec, Source, Status, Verdict, sha256
 from codefactory.select import rejection_reason
 from codefactory.sources import SourceRow
+from codefactory.testsuite import Prepared, TestOptions, build_tests, tests_json
 from codefactory.verifier import Verifier
-from codefactory.verify_job import Prepared, base_row, prepare_tests, tests_json
+from codefactory.verify_job import base_row, suite_fields
 
 STAGES = ["sources read", "selected", "with tests", "candidates", "parsed", "verified"]
 Keep = Literal["first", "all"]
@@ -57,6 +58,7 @@ class Settings:
     keep: Keep = "first"
     max_tokens: int = 1024
     concurrency: int = 4
+    tests: TestOptions = field(default_factory=TestOptions)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -198,7 +200,7 @@ class Translator:
 
     def _with_tests(self, task: Task, source: Source) -> None:
         start = time.monotonic()
-        task.prepared = prepare_tests(self.verifier, source, self.s.target)
+        task.prepared = build_tests(self.verifier, source, self.s.target, self.s.tests)
         self.funnel.time("with tests", time.monotonic() - start)
         self.on_progress("prepared", 1)
         if task.prepared.error:
@@ -340,7 +342,7 @@ class Translator:
             "tests_total": verdict.tests_total,
             "failure": verdict.failure,
             "tests": tests_json(cases),
-            "dropped_cases": task.prepared.dropped,
+            **suite_fields(task.prepared),
             "model": self.backend.model,
             "backend": self.backend.name,
             "prompt_version": PROMPT_VERSION,

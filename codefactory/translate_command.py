@@ -18,6 +18,7 @@ from codefactory.models import MODELS
 from codefactory.progress import make_progress
 from codefactory.sandbox.docker_sandbox import DockerSandbox
 from codefactory.sources import SAMPLE, load_sources
+from codefactory.testsuite import TestOptions
 from codefactory.translate import Outcome, Settings, Translator
 from codefactory.verifier import Verifier
 
@@ -43,6 +44,7 @@ def main(
     quiet: bool,
     backend_options: dict[str, Any],
     console: Console,
+    tests: TestOptions,
 ) -> dict[str, Any]:
     langs = parse_targets(target)
     if keep not in ("first", "all"):
@@ -76,6 +78,7 @@ def main(
                         "all" if keep == "all" else "first",
                         max_tokens,
                         concurrency,
+                        tests,
                     )
                     outcome = _run_one(settings, backend, verifier, cache, rows, console, quiet)
                     configs[lang.id] = {"train": outcome.train, "rejected": outcome.rejected}

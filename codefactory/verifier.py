@@ -69,8 +69,10 @@ class Verifier:
 
     # -- the oracle ---------------------------------------------------------------------------
 
-    def oracle(self, source: Source, python: Language) -> OracleResult:
-        key = make_key("oracle", source.key, self.image_id(python))
+    def oracle(self, source: Source, python: Language, run: int = 0) -> OracleResult:
+        """Expected values for the source's calls. `run` tells repeated runs apart (the
+        determinism check compares two), so each is cached on its own."""
+        key = make_key("oracle", source.key, self.image_id(python), run)
         if self.cache and (hit := self.cache.get("oracle", key)) is not None:
             return _oracle_from_json(hit)
         result = run_oracle(source, self.run_program)

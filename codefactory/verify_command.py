@@ -13,6 +13,7 @@ from codefactory.dataset import write_dataset
 from codefactory.errors import InputError
 from codefactory.languages import parse_targets
 from codefactory.sandbox.docker_sandbox import DockerSandbox
+from codefactory.testsuite import TestOptions
 from codefactory.verifier import Verifier
 from codefactory.verify_job import run_verify, status_table
 
@@ -25,6 +26,7 @@ def main(
     use_cache: bool,
     quiet: bool,
     console: Console,
+    options: TestOptions,
 ) -> dict[str, Any]:
     if not input_path.is_file():
         raise InputError(f"no such input file: {input_path}")
@@ -35,7 +37,9 @@ def main(
         verifier = Verifier(sandbox, Cache() if use_cache else None)
         try:
             for lang in langs:
-                rows, funnel = run_verify(verifier, input_path, lang, console, concurrency, quiet)
+                rows, funnel = run_verify(
+                    verifier, input_path, lang, console, concurrency, quiet, options
+                )
                 configs[lang.id] = {"train": rows}
                 funnels[lang.id] = funnel.to_json()
                 if not quiet:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -14,42 +12,13 @@ from rich.table import Table
 
 from codefactory.extract import extract_code
 from codefactory.funnel import Funnel
-from codefactory.languages import Language, get_language
-from codefactory.oracle import cases_for
-from codefactory.records import Source, Status, TestCase, Verdict, sha256
+from codefactory.languages import Language
+from codefactory.records import Source, Status, Verdict, sha256
 from codefactory.sources import SourceRow, read_jsonl
+from codefactory.testsuite import Prepared, TestOptions, build_tests, tests_json
 from codefactory.verifier import Verifier
 
 STAGES = ["rows read", "with tests", "with candidate", "parsed", "verified"]
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A source with its tests for one target, or the reason it has none."""
-
-    source: Source | None
-    cases: tuple[TestCase, ...]
-    dropped: dict[str, int]
-    error: str | None
-
-
-def prepare_tests(verifier: Verifier, source: Source, lang: Language) -> Prepared:
-    """Oracle, then the target's representability filter."""
-    oracle = verifier.oracle(source, get_language("python"))
-    if oracle.infra_error:
-        return Prepared(source, (), {}, f"sandbox error in the oracle: {oracle.infra_error}")
-    if oracle.error:
-        return Prepared(source, (), dict(oracle.dropped), oracle.error)
-    cases, unsupported = cases_for(lang, oracle.cases)
-    dropped = {**oracle.dropped, **unsupported}
-    if not cases:
-        reasons = "; ".join(f"{k}: {v}" for k, v in unsupported.items())
-        return Prepared(source, (), dropped, f"no test case representable ({reasons})")
-    return Prepared(source, cases, dropped, None)
-
-
-def tests_json(cases: tuple[TestCase, ...]) -> str:
-    return json.dumps([c.to_json() for c in cases], ensure_ascii=False)
 
 
 def base_row(task_id: str, source: Source | None, lang: Language) -> dict[str, Any]:
@@ -62,8 +31,18 @@ def base_row(task_id: str, source: Source | None, lang: Language) -> dict[str, A
     }
 
 
+def suite_fields(prepared: Prepared) -> dict[str, Any]:
+    """The per-row description of the test suite (counts and adequacy)."""
+    return {
+        "dropped_cases": prepared.dropped,
+        "tests_from_source": prepared.visible,
+        "tests_augmented": len(prepared.cases) - prepared.visible,
+        **{k: v for k, v in prepared.adequacy.to_json().items() if k != "mutants"},
+    }
+
+
 def verify_row(
-    verifier: Verifier, row: SourceRow, lang: Language, funnel: Funnel
+    verifier: Verifier, row: SourceRow, lang: Language, funnel: Funnel, options: TestOptions
 ) -> dict[str, Any]:
     out = base_row(row.task_id, row.source, lang)
     candidate_raw = (row.raw or {}).get("candidate")
@@ -84,8 +63,8 @@ def verify_row(
     funnel.add("rows read")
     if row.source is None:
         return unusable("rows read", row.error or "unreadable row")
-    prepared = prepare_tests(verifier, row.source, lang)
-    out["dropped_cases"] = prepared.dropped
+    prepared = build_tests(verifier, row.source, lang, options)
+    out.update(suite_fields(prepared))
     if prepared.error:
         return unusable("with tests", prepared.error)
     funnel.add("with tests")
@@ -129,6 +108,7 @@ def run_verify(
     console: Console,
     concurrency: int,
     quiet: bool,
+    options: TestOptions,
 ) -> tuple[list[dict[str, Any]], Funnel]:
     from codefactory.progress import make_progress
 
@@ -138,9 +118,10 @@ def run_verify(
     with make_progress(console, quiet) as progress, ThreadPoolExecutor(concurrency) as pool:
         task = progress.add_task(f"verify {lang.id}", total=len(rows))
         futures = {
-            pool.submit(verify_row, verifier, row, lang, funnel): i for i, row in enumerate(rows)
+            pool.submit(verify_row, verifier, row, lang, funnel, options): i
+            for i, row in enumerate(rows)
         }
-        for future in futures:
+        for future in as_completed(futures):
             results[futures[future]] = future.result()
             progress.advance(task)
     return results, funnel

@@ -119,3 +119,136 @@ class PythonRenderer:
             "__CALLS__": repr(list(calls)),
         }
         return fill_template(_DRIVER, replacements)
+
+
+# Coverage and mutation kills of a test suite, measured inside the Python sandbox. Coverage is
+# cumulative: first the source's own cases ("before"), then all of them ("after").
+_ADEQUACY = r"""
+import copy as _copy, json as _json, os as _os, signal as _signal, sys as _sys, time as _time
+
+_sys.path.append("/usr/lib/python3/dist-packages")
+_PREFIX = __PREFIX__
+_write = _os.write
+_sys.stdout = _sys.stderr
+_sys.setrecursionlimit(3000)
+_SOURCE, _SETUP, _ENTRY = __SOURCE__, __SETUP__, __ENTRY__
+_CALLS, _N_SOURCE, _MUTANTS, _BUDGET_S = __CALLS__, __N_SOURCE__, __MUTANTS__, __BUDGET_S__
+
+
+class _Stop(BaseException):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Stop()
+
+
+_signal.signal(_signal.SIGALRM, _alarm)
+
+
+def _load(code):
+    g = {"__name__": "cf_source", "__builtins__": __builtins__}
+    _signal.setitimer(_signal.ITIMER_REAL, 1.0)
+    try:
+        exec(compile(_SETUP, "<setup>", "exec"), g)
+        exec(compile(code, "/tmp/cf_source.py", "exec"), g)
+    finally:
+        _signal.setitimer(_signal.ITIMER_REAL, 0)
+    return g[_ENTRY], g
+
+
+def _call(fn, g, args_src, seconds):
+    _signal.setitimer(_signal.ITIMER_REAL, seconds)
+    try:
+        return ("ok", fn(*eval(args_src, g)))
+    except _Stop:
+        return ("timeout", None)
+    except BaseException as e:
+        return ("error", type(e).__name__)
+    finally:
+        _signal.setitimer(_signal.ITIMER_REAL, 0)
+
+
+def _emit(obj):
+    _write(1, ("\n" + _PREFIX + " " + _json.dumps(obj) + "\n").encode())
+
+
+_report = {}
+try:
+    import coverage as _coverage
+
+    with open("/tmp/cf_source.py", "w") as _f:
+        _f.write(_SOURCE)
+    _cov = _coverage.Coverage(branch=True, data_file=None, include=["/tmp/cf_source.py"])
+
+    def _summary():
+        _cov.json_report(outfile="/tmp/cf_cov.json")
+        with open("/tmp/cf_cov.json") as _f:
+            return _json.load(_f)["totals"]
+
+    _cov.start()
+    _fn, _g = _load(_SOURCE)
+    _original = [_call(_fn, _g, a, 2.0) for a in _CALLS[:_N_SOURCE]]
+    _cov.stop()
+    _report["before"] = _summary()
+    _cov.start()
+    _original += [_call(_fn, _g, a, 2.0) for a in _CALLS[_N_SOURCE:]]
+    _cov.stop()
+    _report["after"] = _summary()
+except BaseException as _e:
+    _report["coverage_error"] = "%s: %s" % (type(_e).__name__, _e)
+    _fn, _g = _load(_SOURCE)
+    _original = [_call(_fn, _g, a, 2.0) for a in _CALLS]
+
+_kills = []
+_start = _time.monotonic()
+for _mutant in _MUTANTS:
+    if _time.monotonic() - _start > _BUDGET_S:
+        break
+    try:
+        _mfn, _mg = _load(_mutant)
+    except BaseException:
+        _kills.append([True, True])
+        continue
+    _first_kill = None
+    for _i, _args in enumerate(_CALLS):
+        _got = _call(_mfn, _mg, _args, 0.5)
+        try:
+            _same = _got[0] == _original[_i][0] and bool(_got[1] == _original[_i][1])
+        except BaseException:
+            _same = False
+        if not _same:
+            _first_kill = _i
+            break
+    _kills.append([_first_kill is not None and _first_kill < _N_SOURCE, _first_kill is not None])
+_report["kills"] = _kills
+_report["mutants"] = len(_MUTANTS)
+_emit({"id": 0, "ok": True, "report": _report})
+_write(1, ("\n" + _PREFIX + " DONE 1\n").encode())
+_os._exit(0)
+"""
+
+
+def adequacy_driver(
+    source: str,
+    setup: str,
+    entry_point: str,
+    calls: Sequence[str],
+    n_source: int,
+    mutant_sources: Sequence[str],
+    nonce: str,
+    budget_s: float = 12.0,
+) -> str:
+    return fill_template(
+        _ADEQUACY,
+        {
+            "__PREFIX__": repr(f"{MARKER} {nonce}"),
+            "__SOURCE__": repr(source),
+            "__SETUP__": repr(setup),
+            "__ENTRY__": repr(entry_point),
+            "__CALLS__": repr(list(calls)),
+            "__N_SOURCE__": repr(n_source),
+            "__MUTANTS__": repr(list(mutant_sources)),
+            "__BUDGET_S__": repr(budget_s),
+        },
+    )

@@ -72,7 +72,10 @@ def test_verify_writes_a_loadable_dataset_and_survives_bad_rows(
     assert json.loads(result.stdout)["php"] == {"rows": 8, "verified": 1}
     rows = datasets.load_dataset(str(out))["train"]
     by_id = {r["task_id"]: r for r in rows}
-    assert by_id["1"]["verified"] and by_id["1"]["tests_passed"] == 2
+    good = by_id["1"]
+    assert good["verified"] and good["tests_passed"] == good["tests_total"] == 20
+    assert (good["tests_from_source"], good["tests_augmented"]) == (2, 18)
+    assert good["coverage"] == 1.0 and good["mutation_score"] == 1.0
     assert by_id["1"]["target_language"] == "php" and "function add" in by_id["1"]["target_code"]
     assert "malformed JSONL line 2" in by_id["rows:2"]["failure"]
     assert "no code" in by_id["no-code"]["failure"]

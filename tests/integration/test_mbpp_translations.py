@@ -11,7 +11,7 @@ from codefactory.extract import extract_code
 from codefactory.languages import Language
 from codefactory.sources import source_from_row
 from codefactory.verifier import Verifier
-from codefactory.verify_job import prepare_tests
+from codefactory.testsuite import build_tests
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -23,7 +23,7 @@ ROWS = [json.loads(line) for line in (FIXTURES / "mbpp_php.jsonl").read_text().s
 )
 def test_known_translations(verifier: Verifier, php: Language, row: dict[str, object]) -> None:
     source = source_from_row(row, str(row["task_id"]))
-    prepared = prepare_tests(verifier, source, php)
+    prepared = build_tests(verifier, source, php)
     assert prepared.error is None, prepared.error
     code = extract_code(str(row["candidate"]), php) or ""
     verdict = verifier.verify(php, code, source.entry_point, prepared.cases)

@@ -81,7 +81,7 @@ def test_funnel_repair_and_rows(verifier: Verifier, php: Language) -> None:
     train = {r["task_id"]: r for r in outcome.train}  # type: ignore[attr-defined]
     assert set(train) == {"add", "floor_div"}
     assert train["add"]["repair_round"] == 0 and train["floor_div"]["repair_round"] == 1
-    assert train["floor_div"]["tests_passed"] == 2 and train["floor_div"]["verified"]
+    assert train["floor_div"]["tests_passed"] == 20 and train["floor_div"]["verified"]
     rejected = outcome.rejected  # type: ignore[attr-defined]
     statuses = sorted((r["task_id"], r["repair_round"], r["status"]) for r in rejected)
     assert statuses == [
@@ -176,4 +176,4 @@ def test_python_files_get_inputs_from_the_model(
         list(read_python_files(tmp_path))
     )
     assert [r["task_id"] for r in outcome.train] == ["lib.py::clamp"]
-    assert outcome.train[0]["tests_total"] == 3
+    assert outcome.train[0]["tests_from_source"] == 3  # the proposed calls; the rest augmented

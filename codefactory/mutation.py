@@ -1,0 +1,101 @@
+"""Simple AST mutants of the Python source, for the mutation score of a test suite.
+
+Made on the host by parsing and unparsing (nothing is executed here); run in the sandbox.
+Operators: arithmetic and comparison swaps, `//` <-> `/`, off-by-one int constants, negated
+`if`/`while` conditions, dropped statements. No-op and duplicate mutants are removed.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+from collections.abc import Iterator
+
+_BINOP_SWAPS: dict[type[ast.operator], type[ast.operator]] = {
+    ast.Add: ast.Sub,
+    ast.Sub: ast.Add,
+    ast.Mult: ast.Add,
+    ast.FloorDiv: ast.Div,
+    ast.Div: ast.FloorDiv,
+    ast.Mod: ast.FloorDiv,
+    ast.Pow: ast.Mult,
+}
+_CMP_SWAPS: dict[type[ast.cmpop], type[ast.cmpop]] = {
+    ast.Lt: ast.LtE,
+    ast.LtE: ast.Lt,
+    ast.Gt: ast.GtE,
+    ast.GtE: ast.Gt,
+    ast.Eq: ast.NotEq,
+    ast.NotEq: ast.Eq,
+    ast.In: ast.NotIn,
+    ast.NotIn: ast.In,
+}
+_DROPPABLE = (ast.Assign, ast.AugAssign, ast.Expr, ast.Break, ast.Continue)
+
+
+def _sites(tree: ast.AST) -> Iterator[tuple[ast.AST, str]]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp | ast.AugAssign) and type(node.op) in _BINOP_SWAPS:
+            yield node, "binop"
+        elif isinstance(node, ast.Compare) and type(node.ops[0]) in _CMP_SWAPS:
+            yield node, "cmp"
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, int)
+            and not isinstance(node.value, bool)
+        ):
+            yield node, "const"
+        elif isinstance(node, ast.If | ast.While):
+            yield node, "negate"
+        if isinstance(node, ast.FunctionDef | ast.For | ast.While | ast.If | ast.With):
+            body = node.body
+            if len(body) > 1:
+                for statement in body:
+                    if isinstance(statement, _DROPPABLE):
+                        yield statement, "drop"
+
+
+def _apply(node: ast.AST, kind: str) -> None:
+    if kind == "binop":
+        node.op = _BINOP_SWAPS[type(node.op)]()  # type: ignore[attr-defined]
+    elif kind == "cmp":
+        node.ops[0] = _CMP_SWAPS[type(node.ops[0])]()  # type: ignore[attr-defined]
+    elif kind == "const":
+        node.value = node.value + 1  # type: ignore[attr-defined]
+    elif kind == "negate":
+        node.test = ast.UnaryOp(ast.Not(), node.test)  # type: ignore[attr-defined]
+
+
+def mutants(code: str, limit: int = 30) -> list[str]:
+    """Up to `limit` distinct mutants of `code`, spread evenly over the mutation sites."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    original = ast.unparse(tree)
+    count = sum(1 for _ in _sites(tree))
+    out: list[str] = []
+    seen = {original}
+    for index in range(count):
+        clone = copy.deepcopy(tree)
+        node, kind = list(_sites(clone))[index]
+        if kind == "drop":
+            _drop(clone, node)
+        else:
+            _apply(node, kind)
+        text = ast.unparse(clone)
+        if text not in seen:
+            seen.add(text)
+            out.append(text)
+    if len(out) <= limit:
+        return out
+    step = len(out) / limit
+    return [out[int(i * step)] for i in range(limit)]
+
+
+def _drop(tree: ast.AST, target: ast.AST) -> None:
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and target in body:
+            body[body.index(target)] = ast.Pass()
+            return
