@@ -10,8 +10,8 @@ import pytest
 from codefactory.extract import extract_code
 from codefactory.languages import Language
 from codefactory.sources import source_from_row
-from codefactory.verifier import Verifier
 from codefactory.testsuite import build_tests
+from codefactory.verifier import Verifier
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
