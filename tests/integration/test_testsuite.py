@@ -16,9 +16,8 @@ def _source(code: str, tests: list[str]) -> object:
 
 
 MBPP_72 = {  # MBPP 72, with its three original asserts: all inputs positive
-    "code": (
-        "def dif_Square(n): \r\n    if (n % 4 != 2): \r\n        return True\r\n"
-        "    return False"
+    "code": "\r\n".join(
+        ["def dif_Square(n): ", "    if (n % 4 != 2): ", "        return True", "    return False"]
     ),
     "tests": [
         "assert dif_Square(5) == True",
