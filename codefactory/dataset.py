@@ -83,6 +83,8 @@ def write_dataset(
     try:
         for config, splits in configs.items():
             for split, rows in splits.items():
+                if not rows:
+                    continue  # `datasets` cannot read an empty Parquet file: leave the split out
                 buffer = pa.BufferOutputStream()
                 pq.write_table(_table(rows), buffer)
                 data = buffer.getvalue().to_pybytes()
@@ -104,7 +106,9 @@ def write_dataset(
 
 
 def _front_matter(files: Mapping[str, Mapping[str, str]]) -> str:
-    lines = ["---", "tags:", "- code", "- synthetic", "- execution-verified", "configs:"]
+    lines = ["---", "tags:", "- code", "- synthetic", "- execution-verified"]
+    if files:
+        lines.append("configs:")
     for index, (config, splits) in enumerate(files.items()):
         lines.append(f"- config_name: {config}")
         if index == 0:
