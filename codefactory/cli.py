@@ -359,31 +359,78 @@ def sandbox_doctor() -> None:
 
 
 @app.command("languages")
-def languages_cmd() -> None:
-    """List the languages, their grammar and whether their image is built.
+def languages_cmd(
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Run the conformance checks now (in the sandbox) and remember the result.",
+        ),
+    ] = False,
+    only: Annotated[list[str] | None, typer.Argument(help="Language ids (default: all).")] = None,
+) -> None:
+    """List the languages: runtime, grammar, image, and whether the conformance checks passed
+    on this machine.
 
-    Example: codefactory languages
+    Example: codefactory languages --check lua
     """
-    from codefactory.languages import all_languages
+    from codefactory import conformance
+    from codefactory.languages import all_languages, get_language
+    from codefactory.sandbox.docker_sandbox import DockerSandbox
+    from codefactory.sandbox.images import preflight
+    from codefactory.verifier import Verifier
 
+    try:
+        langs = [get_language(n) for n in only] if only else list(all_languages().values())
+        if check:
+            with DockerSandbox() as sandbox:
+                verifier = Verifier(sandbox)
+                for lang in (lang for lang in langs if lang.is_target):
+                    with console.status(f"checking {lang.id} ..."):
+                        health = preflight(sandbox, lang)
+                        results: dict[str, str | None] = (
+                            {"image": health.problems[0]}
+                            if (not health.image_present)
+                            else conformance.run_all(verifier, lang)
+                        )
+                    conformance.save(lang, results, health.runtime_version or "")
+                    failed = [v for v in results.values() if v]
+                    console.print(
+                        f"{lang.id}: "
+                        + ("[green]conformant" if not failed else "[red]" + "; ".join(failed)),
+                        highlight=False,
+                    )
+                verifier.close()
+    except CodefactoryError as exc:
+        raise _fail(exc) from None
     try:
         import docker
 
-        client = docker.from_env()
-        present = {tag for image in client.images.list() for tag in image.tags}
-    except Exception:
+        present = {tag for image in docker.from_env().images.list() for tag in image.tags}
+    except Exception:  # listing still works without Docker
         present = set()
+    stored = conformance.load()
     table = Table(title="Languages")
-    for column in ("id", "name", "role", "grammar", "image"):
+    for column in ("id", "role", "grammar", "image", "runtime", "conformance"):
         table.add_column(column)
-    for lang in all_languages().values():
-        status = "built" if lang.image in present else "not built"
+    for lang in langs:
+        record = stored.get(lang.id)
+        if not lang.is_target:
+            verdict = "-"
+        elif record is None:
+            verdict = "not checked (languages --check)"
+        else:
+            failures = record["failures"]
+            verdict = (
+                "[green]passed" if not failures else f"[red]{len(failures)} failed"
+            ) + f" ({record['checked_at'][:10]})"
         table.add_row(
             lang.id,
-            lang.name,
             "target" if lang.is_target else "oracle",
             lang.grammar.language,
-            f"{lang.image} ({status})",
+            f"{lang.image} ({'built' if lang.image in present else 'not built'})",
+            (record or {}).get("runtime") or "-",
+            verdict,
         )
     stdout.print(table)
 

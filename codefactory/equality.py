@@ -46,6 +46,7 @@ class Leniency:
 
     tuple_is_list: bool = True  # most targets have no tuple: (1, 2) may come back as [1, 2]
     list_is_int_dict: bool = False  # PHP: {0: a, 1: b} and [a, b] are the same array
+    string_keys: bool = False  # JavaScript objects, Perl hashes: {1: x} comes back as {"1": x}
 
 
 def values_equal(
@@ -87,6 +88,11 @@ def _equal(exp: Value, got: Value, rel: Relation, len_: Leniency) -> bool:
     if isinstance(exp, dict) and isinstance(got, dict):
         if len(exp) != len(got):
             return False
+        if len_.string_keys and all(isinstance(k, str) for k in got):
+            exp = {
+                (str(k) if isinstance(k, int) and not isinstance(k, bool) else k): v
+                for k, v in exp.items()
+            }
         exp_keys = {_key(k): k for k in exp}
         got_keys = {_key(k): k for k in got}
         if exp_keys.keys() != got_keys.keys():

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from codefactory.equality import Leniency
 from codefactory.errors import ConfigError
@@ -43,6 +43,7 @@ class GrammarRules:
     example_statements: tuple[str, ...] = ()
     drop_always: tuple[str, ...] = ()
     call_node: str = ""
+    call_name_field: str = "function"  # the call node's field holding the callee
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class Language:
     leniency: Leniency
     error_patterns: dict[str, tuple[str, ...]]
     is_target: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
+    conformance: dict[str, str] = field(default_factory=dict)  # programs the suite runs
 
     @property
     def renderer(self) -> Renderer:
@@ -95,6 +96,7 @@ def _parse(path: Path) -> Language:
                 example_statements=tuple(grammar.get("example_statements", ())),
                 drop_always=tuple(grammar.get("drop_always", ())),
                 call_node=grammar.get("call_node", ""),
+                call_name_field=grammar.get("call_name_field", "function"),
             ),
             image=sandbox["image"],
             context_dir=PROJECT_ROOT / sandbox["context"],
@@ -105,6 +107,7 @@ def _parse(path: Path) -> Language:
             leniency=Leniency(**data.get("equality", {})),
             error_patterns={k: tuple(v) for k, v in data.get("errors", {}).items()},
             is_target=bool(data.get("target", True)),
+            conformance=dict(data.get("conformance", {})),
         )
     except (KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: invalid language file ({exc!r})") from exc

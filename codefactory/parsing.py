@@ -62,7 +62,7 @@ def _without_examples(root: Any, source: bytes, rules: GrammarRules, defined: se
     drop = []
     for node in root.children:
         if node.type in rules.drop_always or (
-            node.type in rules.example_statements and _calls_any(node, rules.call_node, defined)
+            node.type in rules.example_statements and _calls_any(node, rules, defined)
         ):
             drop.append((node.start_byte, node.end_byte))
     for start, end in reversed(drop):
@@ -70,12 +70,12 @@ def _without_examples(root: Any, source: bytes, rules: GrammarRules, defined: se
     return source.decode("utf-8", "surrogatepass").strip() + "\n"
 
 
-def _calls_any(node: Any, call_node: str, names: set[str]) -> bool:
+def _calls_any(node: Any, rules: GrammarRules, names: set[str]) -> bool:
     stack = [node]
     while stack:
         current = stack.pop()
-        if current.type == call_node:
-            function = current.child_by_field_name("function")
+        if current.type == rules.call_node:
+            function = current.child_by_field_name(rules.call_name_field)
             if function is not None and (function.text or b"").decode() in names:
                 return True
         stack.extend(current.children)

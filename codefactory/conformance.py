@@ -1,0 +1,211 @@
+"""The conformance checks every target language must pass (run by the test suite for each
+language in languages/, and by `codefactory languages --check`).
+
+The programs come from the language's own `[conformance]` table, so nothing here knows about
+any language in particular.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from codefactory.cache import default_cache_path
+from codefactory.equality import Relation
+from codefactory.languages import Language
+from codefactory.records import Status, TestCase, Verdict
+from codefactory.sandbox.profile import LABEL
+from codefactory.verifier import Verifier
+
+PIECES = (
+    "add",
+    "wrong",
+    "identity",
+    "raises",
+    "compile_error",
+    "timeout",
+    "memory",
+    "fork_bomb",
+    "network_interfaces",
+)
+ADD_CASES = tuple(
+    TestCase(i, (a, b), a + b) for i, (a, b) in enumerate([(1, 2), (-5, 2), (10**6, 7), (0, 0)])
+)
+ROUND_TRIP: list[Any] = [
+    "plain",
+    "",
+    "$x",
+    "{$x}",
+    "#{x}",
+    "${x}",
+    "\\",
+    '"',
+    "'",
+    "a'b\"c$d\\e",
+    "line\nbreak\ttab",
+    "nul\x00byte",
+    "é",
+    "日本語",
+    "🙂",
+    "%s %d",
+    "`ls`",
+    "[[x]]",
+    "]]",
+    "--",
+    0,
+    1,
+    -1,
+    2**31,
+    -(2**31) - 1,
+    2**53,
+    -(2**53),
+    2**63 - 1,
+    -(2**63),
+    0.0,
+    -0.0,
+    1.5,
+    -2.25,
+    0.1,
+    1e300,
+    -1e300,
+    1e-7,
+    123456789.123,
+    None,
+    True,
+    False,
+    [],
+    {},
+    [[]],
+    [1, [2, [3]]],
+    (1, "a"),
+    {"a": 1, "b": [1, 2]},
+    {"nested": {"deeper": {"x": True}}},
+    {1: "one", 5: "five"},
+    {"k$y": "v", "q'u": 1},
+    [None, True, 0, 0.5, ""],
+]
+
+
+class MissingPiece(AssertionError):
+    pass
+
+
+def piece(lang: Language, name: str) -> str:
+    code = lang.conformance.get(name)
+    if not code:
+        raise MissingPiece(f"languages/{lang.id}.toml: [conformance] has no {name!r} program")
+    return code
+
+
+def run_piece(
+    verifier: Verifier,
+    lang: Language,
+    name: str,
+    cases: tuple[TestCase, ...] = ADD_CASES,
+    entry: str = "add",
+    wall_s: float | None = None,
+) -> Verdict:
+    target = (
+        lang
+        if wall_s is None
+        else dataclasses.replace(lang, limits=dataclasses.replace(lang.limits, wall_s=wall_s))
+    )
+    return verifier.verify(target, piece(lang, name), entry, cases)
+
+
+def round_trip_cases(lang: Language) -> tuple[TestCase, ...]:
+    exact = Relation(rel_tol=0.0, abs_tol=0.0)
+    values = [v for v in ROUND_TRIP if lang.renderer.unsupported_reason(v) is None]
+    return tuple(TestCase(i, (v,), v, exact) for i, v in enumerate(values))
+
+
+def no_sandbox_left(verifier: Verifier) -> bool:
+    for _ in range(50):
+        if not verifier.sandbox.api.containers(filters={"label": LABEL, "status": "running"}):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+# name -> (check, what it expects); a check returns a problem, or None when it holds.
+Check = Callable[[Verifier, Language], str | None]
+
+
+def _expect(name: str, wanted: tuple[Status, ...], **kwargs: Any) -> Check:
+    def check(verifier: Verifier, lang: Language) -> str | None:
+        verdict = run_piece(verifier, lang, name, **kwargs)
+        if verdict.status in wanted:
+            return None
+        return (
+            f"{name}: got {verdict.status.value}, expected "
+            + "/".join(s.value for s in wanted)
+            + f" ({json.dumps(verdict.failure)[:300]})"
+        )
+
+    return check
+
+
+def _round_trip(verifier: Verifier, lang: Language) -> str | None:
+    cases = round_trip_cases(lang)
+    if len(cases) <= len(ROUND_TRIP) // 2:
+        return "round trip: most tricky values are unrepresentable"
+    verdict = run_piece(verifier, lang, "identity", cases, entry="ident")
+    return None if verdict.passed else f"round trip: {json.dumps(verdict.failure)[:300]}"
+
+
+def _fork_bomb(verifier: Verifier, lang: Language) -> str | None:
+    problem = _expect(
+        "fork_bomb", (Status.TIMEOUT, Status.RUNTIME_ERROR, Status.MEMORY_EXCEEDED), wall_s=3.0
+    )(verifier, lang)
+    if problem:
+        return problem
+    return None if no_sandbox_left(verifier) else "fork bomb: a sandbox outlived its run"
+
+
+CHECKS: dict[str, Check] = {
+    "known good passes": _expect("add", (Status.PASSED,)),
+    "known bad is wrong_answer": _expect("wrong", (Status.WRONG_ANSWER,)),
+    "runtime error": _expect("raises", (Status.RUNTIME_ERROR,)),
+    "compile error": _expect("compile_error", (Status.COMPILE_ERROR,)),
+    "timeout": _expect("timeout", (Status.TIMEOUT,), wall_s=3.0),
+    "memory blow-up": _expect("memory", (Status.MEMORY_EXCEEDED,), wall_s=8.0),
+    "fork bomb contained": _fork_bomb,
+    "no network": _expect("network_interfaces", (Status.PASSED,), cases=(TestCase(0, (0, 0), 0),)),
+    "value round trip": _round_trip,
+}
+
+
+def run_all(verifier: Verifier, lang: Language) -> dict[str, str | None]:
+    results: dict[str, str | None] = {}
+    for name, check in CHECKS.items():
+        try:
+            results[name] = check(verifier, lang)
+        except MissingPiece as exc:
+            results[name] = str(exc)
+    return results
+
+
+def results_path() -> Path:
+    return default_cache_path().with_name("conformance.json")
+
+
+def save(lang: Language, results: dict[str, str | None], image_id: str) -> None:
+    path = results_path()
+    data = json.loads(path.read_text()) if path.is_file() else {}
+    data[lang.id] = {
+        "image_id": image_id,
+        "failures": {k: v for k, v in results.items() if v},
+        "checked_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2))
+
+
+def load() -> dict[str, Any]:
+    path = results_path()
+    data: dict[str, Any] = json.loads(path.read_text()) if path.is_file() else {}
+    return data

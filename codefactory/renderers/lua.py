@@ -1,0 +1,159 @@
+"""Lua 5.4: input literals, the output serializer and the driver program."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from codefactory.protocol import MARKER
+from codefactory.renderers.base import fill_template
+from codefactory.values import Value, generic_unsupported_reason
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+_PROLOGUE = "local __cf_out = io.stdout\nlocal __cf_pcall = pcall\n"
+_HARNESS = r"""
+local function __cf_str(s)
+  if utf8.len(s) == nil then return '{"unsupported":"invalid UTF-8 string"}' end
+  local escaped = s:gsub('[%c"\\]', function(c)
+    if c == '"' then return '\\"' elseif c == '\\' then return '\\\\' end
+    return string.format('\\u%04x', c:byte())
+  end)
+  return '"' .. escaped .. '"'
+end
+
+local function __cf_enc(v)
+  local t = type(v)
+  if v == nil then return 'null' end
+  if t == 'boolean' then return v and 'true' or 'false' end
+  if t == 'number' then
+    if math.type(v) == 'integer' then return '{"int":"' .. tostring(v) .. '"}' end
+    if v ~= v then return '{"float":"nan"}' end
+    if v == math.huge then return '{"float":"inf"}' end
+    if v == -math.huge then return '{"float":"-inf"}' end
+    return '{"float":"' .. string.format('%.17g', v) .. '"}'
+  end
+  if t == 'string' then return __cf_str(v) end
+  if t == 'table' then
+    local n, count = #v, 0
+    for _ in pairs(v) do count = count + 1 end
+    local parts = {}
+    if count == n then
+      for i = 1, n do parts[i] = __cf_enc(v[i]) end
+      return '[' .. table.concat(parts, ',') .. ']'
+    end
+    for k, x in pairs(v) do parts[#parts + 1] = '[' .. __cf_enc(k) .. ',' .. __cf_enc(x) .. ']' end
+    return '{"dict":[' .. table.concat(parts, ',') .. ']}'
+  end
+  return '{"unsupported":"' .. t .. '"}'
+end
+
+local __cf_n = 0
+for _, __cf_case in ipairs(__CF_CASES__) do
+  local id, args = __cf_case[1], __cf_case[2]
+  local ok, result = __cf_pcall(__CF_ENTRY__, table.unpack(args, 1, args.n))
+  local line
+  if ok then
+    local enc_ok, encoded = __cf_pcall(__cf_enc, result)
+    if enc_ok then
+      line = '{"id":' .. id .. ',"ok":true,"value":' .. encoded .. '}'
+    else
+      line = '{"id":' .. id .. ',"ok":false,"error":' .. __cf_str(tostring(encoded)) .. '}'
+    end
+  else
+    line = '{"id":' .. id .. ',"ok":false,"error":' .. __cf_str(tostring(result)) .. '}'
+  end
+  __cf_out:write('\n__CF_PREFIX__ ' .. line .. '\n')
+  __cf_out:flush()
+  __cf_n = __cf_n + 1
+end
+__cf_out:write('\n__CF_PREFIX__ DONE ' .. __cf_n .. '\n')
+__cf_out:flush()
+"""
+
+
+class LuaRenderer:
+    def unsupported_reason(self, value: Value) -> str | None:
+        return generic_unsupported_reason(value) or self._lua(value, top=True)
+
+    def _lua(self, value: Value, top: bool = False) -> str | None:
+        if value is None:
+            return None if top else "None inside a container (a hole in a Lua table)"
+        if isinstance(value, int) and not isinstance(value, bool):
+            return None if INT64_MIN <= value <= INT64_MAX else "int beyond 64 bits"
+        if isinstance(value, list | tuple):
+            return next((r for r in (self._lua(v) for v in value) if r), None)
+        if isinstance(value, dict):
+            if any(isinstance(k, int) for k in value):
+                return "dict with int keys (a Lua table would read as a list)"
+            return next((r for r in (self._lua(v) for v in value.values()) if r), None)
+        return None
+
+    def literal(self, value: Value) -> str:
+        if value is None:
+            return "nil"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, int):
+            if value == INT64_MIN:
+                return "math.mininteger"
+            return f"({value})" if value < 0 else str(value)
+        if isinstance(value, float):
+            if math.isinf(value):
+                return "math.huge" if value > 0 else "(-math.huge)"
+            text = repr(value)
+            return f"({text})" if text.startswith("-") else text
+        if isinstance(value, str):
+            return lua_string(value)
+        if isinstance(value, list | tuple):
+            return "{" + ", ".join(self.literal(v) for v in value) + "}"
+        if isinstance(value, dict):
+            return (
+                "{"
+                + ", ".join(f"[{self.literal(k)}] = {self.literal(v)}" for k, v in value.items())
+                + "}"
+            )
+        raise TypeError(f"no Lua literal for {type(value).__name__}")
+
+    def strip_candidate(self, candidate: str) -> str:
+        return candidate.strip()
+
+    def driver(
+        self,
+        candidate: str,
+        entry_point: str,
+        cases: Sequence[tuple[int, Sequence[Value]]],
+        nonce: str,
+    ) -> str:
+        table = (
+            "{"
+            + ", ".join(
+                f"{{{case_id}, table.pack({', '.join(self.literal(v) for v in args)})}}"
+                for case_id, args in cases
+            )
+            + "}"
+        )
+        harness = fill_template(
+            _HARNESS,
+            {
+                "__CF_CASES__": table,
+                "__CF_ENTRY__": entry_point,
+                "__CF_PREFIX__": f"{MARKER} {nonce}",
+            },
+        )
+        return _PROLOGUE + self.strip_candidate(candidate) + "\n" + harness
+
+
+def lua_string(text: str) -> str:
+    """A Lua literal in plain ASCII: `"` and `\\` escaped, other bytes as decimal \\ddd."""
+    out = ['"']
+    for byte in text.encode("utf-8"):
+        char = chr(byte)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif 0x20 <= byte < 0x7F:
+            out.append(char)
+        else:
+            out.append(f"\\{byte:03d}")
+    out.append('"')
+    return "".join(out)

@@ -1,0 +1,60 @@
+"""One conformance suite, run for every target language found in languages/.
+
+A language is `languages/<id>.toml` (facts, and the programs the checks run in its
+[conformance] table), a renderer and `sandboxes/<id>/Dockerfile`. A language missing a piece
+fails here with a message naming the piece.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from codefactory import conformance
+from codefactory.equality import Relation, values_equal
+from codefactory.languages import PROJECT_ROOT, Language, all_languages
+from codefactory.parsing import check_in_process
+from codefactory.sandbox.docker_sandbox import DockerSandbox
+from codefactory.verifier import Verifier
+
+TARGETS = sorted(lang_id for lang_id, lang in all_languages().items() if lang.is_target)
+
+
+@pytest.fixture(params=TARGETS)
+def lang(request: pytest.FixtureRequest) -> Language:
+    return all_languages()[request.param]
+
+
+def test_language_has_all_its_pieces(lang: Language) -> None:
+    for name in conformance.PIECES:
+        conformance.piece(lang, name)
+    assert (lang.context_dir / "Dockerfile").is_file(), f"missing {lang.context_dir}/Dockerfile"
+    module = lang.renderer_ref.split(":")[0]
+    path = PROJECT_ROOT / (module.replace(".", "/") + ".py")
+    assert path.is_file(), f"missing renderer {path}"
+    importlib.import_module(module)
+    for attr in ("unsupported_reason", "literal", "driver", "strip_candidate"):
+        assert hasattr(lang.renderer, attr), f"{lang.renderer_ref} has no {attr}()"
+
+
+def test_grammar_loads_and_finds_the_function(lang: Language) -> None:
+    add = conformance.piece(lang, "add")
+    assert check_in_process(lang.grammar, add, "add").ok
+    assert not check_in_process(lang.grammar, add, "other").ok
+
+
+@pytest.mark.parametrize("check", list(conformance.CHECKS))
+def test_conformance(
+    lang: Language, check: str, sandbox: DockerSandbox, verifier: Verifier
+) -> None:
+    sandbox.require_image(lang.image)
+    problem = conformance.CHECKS[check](verifier, lang)
+    assert problem is None, problem
+
+
+def test_round_trip_comparison_is_exact(lang: Language) -> None:
+    exact = Relation(rel_tol=0.0, abs_tol=0.0)
+    assert not values_equal("a$b", "ab", exact, lang.leniency)
+    assert not values_equal(0.1, 0.1000001, exact, lang.leniency)
+    assert not values_equal(2, 3, exact, lang.leniency)
