@@ -47,6 +47,7 @@ class Leniency:
     tuple_is_list: bool = True  # most targets have no tuple: (1, 2) may come back as [1, 2]
     list_is_int_dict: bool = False  # PHP: {0: a, 1: b} and [a, b] are the same array
     string_keys: bool = False  # JavaScript objects, Perl hashes: {1: x} comes back as {"1": x}
+    scalars: bool = False  # Perl: 5 and "5" are one scalar; true is 1, false is "" or 0
 
 
 def values_equal(
@@ -66,6 +67,8 @@ def values_equal(
 def _equal(exp: Value, got: Value, rel: Relation, len_: Leniency) -> bool:
     if isinstance(exp, Unsupported) or isinstance(got, Unsupported):
         return False
+    if len_.scalars and _scalar_like(exp) and _scalar_like(got) and type(exp) is not type(got):
+        return _scalars_equal(exp, got, rel)
     if isinstance(exp, bool) or isinstance(got, bool):
         return isinstance(exp, bool) and isinstance(got, bool) and exp == got
     if exp is None or got is None:
@@ -98,6 +101,31 @@ def _equal(exp: Value, got: Value, rel: Relation, len_: Leniency) -> bool:
         if exp_keys.keys() != got_keys.keys():
             return False
         return all(_equal(exp[exp_keys[k]], got[got_keys[k]], rel, len_) for k in exp_keys)
+    return False
+
+
+def _scalar_like(value: Value) -> bool:
+    return isinstance(value, bool | int | float | str)
+
+
+def _scalars_equal(exp: Value, got: Value, rel: Relation) -> bool:
+    """Perl's view: one scalar type. Booleans are 1 and ""/0; numbers and numeric strings
+    compare as numbers."""
+    if isinstance(exp, bool):
+        truthy = {True: (1, "1"), False: (0, "", "0")}[exp]
+        return not isinstance(got, float) and got in truthy
+    if isinstance(got, bool):
+        return False
+    if isinstance(exp, int | float) and isinstance(got, str):
+        try:
+            number: int | float = int(got) if got.lstrip("-").isdigit() else float(got)
+        except ValueError:
+            return False
+        return _numbers_equal(exp, number, rel)
+    if isinstance(exp, str) and isinstance(got, int | float):
+        return _scalars_equal(got, exp, rel)
+    if isinstance(exp, int | float) and isinstance(got, int | float):
+        return _numbers_equal(exp, got, rel)
     return False
 
 

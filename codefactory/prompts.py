@@ -11,7 +11,9 @@ from codefactory.values import show
 PROMPT_VERSION = "translate-v1"
 
 
-def translate_messages(source: Source, lang: Language) -> tuple[Message, ...]:
+def translate_messages(
+    source: Source, lang: Language, signature: str | None = None
+) -> tuple[Message, ...]:
     tag = lang.fence_tags[0]
     system = (
         f"You translate Python into {lang.name}. Reply with one ```{tag} code block holding "
@@ -20,6 +22,8 @@ def translate_messages(source: Source, lang: Language) -> tuple[Message, ...]:
         "no example usage."
     )
     user = f"Translate this Python function to {lang.name}:\n```python\n{source.code.strip()}\n```"
+    if signature:
+        user += f"\nUse this signature: `{signature}`"
     return (("system", system), ("user", user))
 
 

@@ -39,6 +39,7 @@ from codefactory.records import CallSpec, Source, Status, Verdict, sha256
 from codefactory.select import rejection_reason
 from codefactory.sources import SourceRow
 from codefactory.testsuite import Prepared, TestOptions, build_tests, tests_json
+from codefactory.types import Untypable, infer_signature
 from codefactory.verifier import Verifier
 from codefactory.verify_job import base_row, suite_fields
 
@@ -206,8 +207,16 @@ class Translator:
         if task.prepared.error:
             self.funnel.drop("with tests", _reason(task.prepared.error))
             return
+        signature = None
+        if hasattr(self.s.target.renderer, "signature_hint"):
+            try:
+                typed = infer_signature(source, task.prepared.cases)
+            except Untypable as exc:
+                self.funnel.drop("with tests", _reason(f"cannot be typed: {exc}"))
+                return
+            signature = self.s.target.renderer.signature_hint(source.entry_point, typed)
         self.funnel.add("with tests")
-        messages = translate_messages(source, self.s.target)
+        messages = translate_messages(source, self.s.target, signature)
         for k in range(self.s.samples):
             temperature = 0.0 if k == 0 else self.s.temperature
             self._enqueue(Attempt(task, k, 0, messages, self.s.seed + k, temperature))

@@ -6,7 +6,8 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
-from codefactory.values import Value
+from codefactory.protocol import MARKER
+from codefactory.values import Value, generic_unsupported_reason
 
 
 class Renderer(Protocol):
@@ -32,8 +33,113 @@ class Renderer(Protocol):
         """Remove wrapper text the driver adds itself (PHP's `<?php` tag)."""
         ...
 
+    # Typed targets also define `signature_hint(entry_point, Signature) -> str`, the signature
+    # the prompt asks for; a function whose values cannot be typed is dropped for them.
+
 
 def fill_template(template: str, replacements: dict[str, str]) -> str:
     """Replace placeholders in one pass, so inserted text (user data) is never rescanned."""
     pattern = re.compile("|".join(re.escape(k) for k in replacements))
     return pattern.sub(lambda m: replacements[m.group(0)], template)
+
+
+class ScriptRenderer:
+    """The common shape of a target's renderer: a prologue that takes the output channel before
+    the candidate runs, the candidate, then a harness template holding the serializer and the
+    record loop (placeholders __CF_CASES__, __CF_ENTRY__, __CF_PREFIX__). Subclasses give the
+    syntax: scalars, containers, the case table and the language's own representability rules.
+    """
+
+    prologue = ""
+    harness = ""
+    int_range: tuple[int, int] | None = None  # None: arbitrary precision
+
+    # -- what a language says about itself ---------------------------------------------------
+
+    def scalar(self, value: Value) -> str:
+        raise NotImplementedError
+
+    def list_literal(self, items: list[str]) -> str:
+        return "[" + ", ".join(items) + "]"
+
+    def dict_literal(self, pairs: list[tuple[str, str]]) -> str:
+        raise NotImplementedError
+
+    def dict_key(self, key: Value) -> str:
+        return self.literal(key)
+
+    def case_row(self, case_id: int, args: list[str]) -> str:
+        return f"[{case_id}, [{', '.join(args)}]]"
+
+    def cases_table(self, rows: list[str]) -> str:
+        return "[" + ", ".join(rows) + "]"
+
+    def entry_ref(self, entry_point: str) -> str:
+        return entry_point
+
+    def dict_reason(self, value: dict[Value, Value]) -> str | None:
+        """A dict this language cannot hold faithfully (key collisions, ambiguous tables)."""
+        return None
+
+    def nested_reason(self, value: Value) -> str | None:
+        """A value that is fine alone but not inside a container (Lua's nil)."""
+        return None
+
+    # -- the shared mechanics ----------------------------------------------------------------
+
+    def unsupported_reason(self, value: Value) -> str | None:
+        return generic_unsupported_reason(value) or self._walk(value, nested=False)
+
+    def _walk(self, value: Value, nested: bool) -> str | None:
+        if nested and (reason := self.nested_reason(value)):
+            return reason
+        if isinstance(value, int) and not isinstance(value, bool) and self.int_range:
+            low, high = self.int_range
+            return (
+                None if low <= value <= high else f"int outside {high.bit_length() + 1}-bit range"
+            )
+        if isinstance(value, list | tuple):
+            return next((r for r in (self._walk(v, True) for v in value) if r), None)
+        if isinstance(value, dict):
+            return self.dict_reason(value) or next(
+                (
+                    r
+                    for k, v in value.items()
+                    for r in (self._walk(k, False), self._walk(v, True))
+                    if r
+                ),
+                None,
+            )
+        return None
+
+    def literal(self, value: Value) -> str:
+        if isinstance(value, list | tuple):
+            return self.list_literal([self.literal(v) for v in value])
+        if isinstance(value, dict):
+            return self.dict_literal(
+                [(self.dict_key(k), self.literal(v)) for k, v in value.items()]
+            )
+        return self.scalar(value)
+
+    def strip_candidate(self, candidate: str) -> str:
+        return candidate.strip()
+
+    def driver(
+        self,
+        candidate: str,
+        entry_point: str,
+        cases: Sequence[tuple[int, Sequence[Value]]],
+        nonce: str,
+    ) -> str:
+        table = self.cases_table(
+            [self.case_row(case_id, [self.literal(v) for v in args]) for case_id, args in cases]
+        )
+        harness = fill_template(
+            self.harness,
+            {
+                "__CF_CASES__": table,
+                "__CF_ENTRY__": self.entry_ref(entry_point),
+                "__CF_PREFIX__": f"{MARKER} {nonce}",
+            },
+        )
+        return self.prologue + self.strip_candidate(candidate) + "\n" + harness

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
 
-from codefactory.protocol import MARKER
-from codefactory.renderers.base import fill_template
-from codefactory.values import Value, generic_unsupported_reason
+from codefactory.renderers.base import ScriptRenderer
+from codefactory.values import Value
 
 SAFE_INT = 2**53  # beyond this a JS number is not an exact integer
 
@@ -59,25 +57,17 @@ _HARNESS = r"""
 """
 
 
-class JavaScriptRenderer:
-    def unsupported_reason(self, value: Value) -> str | None:
-        reason = generic_unsupported_reason(value)
-        if reason:
-            return reason
-        if isinstance(value, int) and not isinstance(value, bool):
-            return None if abs(value) <= SAFE_INT else "int beyond 2**53"
-        if isinstance(value, list | tuple):
-            return next((r for r in map(self.unsupported_reason, value) if r), None)
-        if isinstance(value, dict):
-            if len({str(k) for k in value}) != len(value):
-                return "dict keys that collide as strings"
-            for key, item in value.items():
-                reason = self.unsupported_reason(key) or self.unsupported_reason(item)
-                if reason:
-                    return reason
+class JavaScriptRenderer(ScriptRenderer):
+    prologue = _PROLOGUE
+    harness = _HARNESS
+    int_range = (-SAFE_INT, SAFE_INT)
+
+    def dict_reason(self, value: dict[Value, Value]) -> str | None:
+        if len({str(k) for k in value}) != len(value):
+            return "dict keys that collide as strings"
         return None
 
-    def literal(self, value: Value) -> str:
+    def scalar(self, value: Value) -> str:
         if value is None:
             return "null"
         if isinstance(value, bool):
@@ -92,37 +82,10 @@ class JavaScriptRenderer:
             return repr(value)
         if isinstance(value, str):
             return json.dumps(value)  # ASCII-only JSON is a valid JS string literal
-        if isinstance(value, list | tuple):
-            return "[" + ", ".join(self.literal(v) for v in value) + "]"
-        if isinstance(value, dict):
-            items = ", ".join(f"{json.dumps(str(k))}: {self.literal(v)}" for k, v in value.items())
-            return "{" + items + "}"
         raise TypeError(f"no JavaScript literal for {type(value).__name__}")
 
-    def strip_candidate(self, candidate: str) -> str:
-        return candidate.strip()
+    def dict_key(self, key: Value) -> str:
+        return json.dumps(str(key))
 
-    def driver(
-        self,
-        candidate: str,
-        entry_point: str,
-        cases: Sequence[tuple[int, Sequence[Value]]],
-        nonce: str,
-    ) -> str:
-        table = (
-            "["
-            + ", ".join(
-                f"[{case_id}, [{', '.join(self.literal(v) for v in args)}]]"
-                for case_id, args in cases
-            )
-            + "]"
-        )
-        harness = fill_template(
-            _HARNESS,
-            {
-                "__CF_CASES__": table,
-                "__CF_ENTRY__": entry_point,
-                "__CF_PREFIX__": f"{MARKER} {nonce}",
-            },
-        )
-        return _PROLOGUE + self.strip_candidate(candidate) + "\n" + harness
+    def dict_literal(self, pairs: list[tuple[str, str]]) -> str:
+        return "{" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}"

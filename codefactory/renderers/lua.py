@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
-from codefactory.protocol import MARKER
-from codefactory.renderers.base import fill_template
-from codefactory.values import Value, generic_unsupported_reason
+from codefactory.renderers.base import ScriptRenderer
+from codefactory.values import Value
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
@@ -72,24 +70,20 @@ __cf_out:flush()
 """
 
 
-class LuaRenderer:
-    def unsupported_reason(self, value: Value) -> str | None:
-        return generic_unsupported_reason(value) or self._lua(value, top=True)
+class LuaRenderer(ScriptRenderer):
+    prologue = _PROLOGUE
+    harness = _HARNESS
+    int_range = (INT64_MIN, INT64_MAX)
 
-    def _lua(self, value: Value, top: bool = False) -> str | None:
-        if value is None:
-            return None if top else "None inside a container (a hole in a Lua table)"
-        if isinstance(value, int) and not isinstance(value, bool):
-            return None if INT64_MIN <= value <= INT64_MAX else "int beyond 64 bits"
-        if isinstance(value, list | tuple):
-            return next((r for r in (self._lua(v) for v in value) if r), None)
-        if isinstance(value, dict):
-            if any(isinstance(k, int) for k in value):
-                return "dict with int keys (a Lua table would read as a list)"
-            return next((r for r in (self._lua(v) for v in value.values()) if r), None)
+    def nested_reason(self, value: Value) -> str | None:
+        return "None inside a container (a hole in a Lua table)" if value is None else None
+
+    def dict_reason(self, value: dict[Value, Value]) -> str | None:
+        if any(isinstance(k, int) for k in value):
+            return "dict with int keys (a Lua table would read as a list)"
         return None
 
-    def literal(self, value: Value) -> str:
+    def scalar(self, value: Value) -> str:
         if value is None:
             return "nil"
         if isinstance(value, bool):
@@ -105,43 +99,19 @@ class LuaRenderer:
             return f"({text})" if text.startswith("-") else text
         if isinstance(value, str):
             return lua_string(value)
-        if isinstance(value, list | tuple):
-            return "{" + ", ".join(self.literal(v) for v in value) + "}"
-        if isinstance(value, dict):
-            return (
-                "{"
-                + ", ".join(f"[{self.literal(k)}] = {self.literal(v)}" for k, v in value.items())
-                + "}"
-            )
         raise TypeError(f"no Lua literal for {type(value).__name__}")
 
-    def strip_candidate(self, candidate: str) -> str:
-        return candidate.strip()
+    def list_literal(self, items: list[str]) -> str:
+        return "{" + ", ".join(items) + "}"
 
-    def driver(
-        self,
-        candidate: str,
-        entry_point: str,
-        cases: Sequence[tuple[int, Sequence[Value]]],
-        nonce: str,
-    ) -> str:
-        table = (
-            "{"
-            + ", ".join(
-                f"{{{case_id}, table.pack({', '.join(self.literal(v) for v in args)})}}"
-                for case_id, args in cases
-            )
-            + "}"
-        )
-        harness = fill_template(
-            _HARNESS,
-            {
-                "__CF_CASES__": table,
-                "__CF_ENTRY__": entry_point,
-                "__CF_PREFIX__": f"{MARKER} {nonce}",
-            },
-        )
-        return _PROLOGUE + self.strip_candidate(candidate) + "\n" + harness
+    def dict_literal(self, pairs: list[tuple[str, str]]) -> str:
+        return "{" + ", ".join(f"[{k}] = {v}" for k, v in pairs) + "}"
+
+    def case_row(self, case_id: int, args: list[str]) -> str:
+        return f"{{{case_id}, table.pack({', '.join(args)})}}"
+
+    def cases_table(self, rows: list[str]) -> str:
+        return "{" + ", ".join(rows) + "}"
 
 
 def lua_string(text: str) -> str:

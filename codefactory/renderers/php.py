@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Sequence
 
-from codefactory.protocol import MARKER
-from codefactory.renderers.base import fill_template
-from codefactory.values import Value, generic_unsupported_reason
+from codefactory.renderers.base import ScriptRenderer
+from codefactory.values import Value
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # PHP turns a string key that looks like a canonical decimal int into an int key.
@@ -62,27 +61,18 @@ foreach (__CF_CASES__ as $__cf_id => $__cf_args) {
 """
 
 
-class PhpRenderer:
-    def unsupported_reason(self, value: Value) -> str | None:
-        reason = generic_unsupported_reason(value)
-        if reason:
-            return reason
-        if isinstance(value, bool) or value is None or isinstance(value, float | str):
-            return None
-        if isinstance(value, int):
-            return None if INT64_MIN <= value <= INT64_MAX else "int beyond 64 bits"
-        if isinstance(value, list | tuple):
-            return next((r for r in map(self.unsupported_reason, value) if r), None)
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if isinstance(key, str) and _INT_LIKE_KEY.fullmatch(key):
-                    return f"dict key {key!r} would become an int key in PHP"
-                reason = self.unsupported_reason(key) or self.unsupported_reason(item)
-                if reason:
-                    return reason
+class PhpRenderer(ScriptRenderer):
+    prologue = "<?php\n"
+    harness = _HARNESS
+    int_range = (INT64_MIN, INT64_MAX)
+
+    def dict_reason(self, value: dict[Value, Value]) -> str | None:
+        for key in value:
+            if isinstance(key, str) and _INT_LIKE_KEY.fullmatch(key):
+                return f"dict key {key!r} would become an int key in PHP"
         return None
 
-    def literal(self, value: Value) -> str:
+    def scalar(self, value: Value) -> str:
         if value is None:
             return "null"
         if isinstance(value, bool):
@@ -92,51 +82,27 @@ class PhpRenderer:
                 return "\\PHP_INT_MIN"
             return f"({value})" if value < 0 else str(value)
         if isinstance(value, float):
-            if value != value:
-                return "\\NAN"
-            if value in (float("inf"), float("-inf")):
+            if math.isinf(value):
                 return "\\INF" if value > 0 else "(-\\INF)"
             text = repr(value)
             return f"({text})" if text.startswith("-") else text
         if isinstance(value, str):
             return php_string(value)
-        if isinstance(value, list | tuple):
-            return "[" + ", ".join(self.literal(v) for v in value) + "]"
-        if isinstance(value, dict):
-            items = ", ".join(f"{self.literal(k)} => {self.literal(v)}" for k, v in value.items())
-            return "[" + items + "]"
         raise TypeError(f"no PHP literal for {type(value).__name__}")
+
+    def dict_literal(self, pairs: list[tuple[str, str]]) -> str:
+        return "[" + ", ".join(f"{k} => {v}" for k, v in pairs) + "]"
+
+    def case_row(self, case_id: int, args: list[str]) -> str:
+        return f"{case_id} => [{', '.join(args)}]"
+
+    def entry_ref(self, entry_point: str) -> str:
+        return "\\" + entry_point
 
     def strip_candidate(self, candidate: str) -> str:
         code = candidate.strip()
         code = re.sub(r"^<\?php\b", "", code).strip()
-        code = re.sub(r"\?>\s*$", "", code)
-        return code
-
-    def driver(
-        self,
-        candidate: str,
-        entry_point: str,
-        cases: Sequence[tuple[int, Sequence[Value]]],
-        nonce: str,
-    ) -> str:
-        table = (
-            "["
-            + ", ".join(
-                f"{case_id} => [{', '.join(self.literal(v) for v in args)}]"
-                for case_id, args in cases
-            )
-            + "]"
-        )
-        harness = fill_template(
-            _HARNESS,
-            {
-                "__CF_CASES__": table,
-                "__CF_ENTRY__": "\\" + entry_point,
-                "__CF_PREFIX__": f"{MARKER} {nonce}",
-            },
-        )
-        return "<?php\n" + self.strip_candidate(candidate) + "\n" + harness
+        return re.sub(r"\?>\s*$", "", code)
 
 
 def php_string(text: str) -> str:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
-from codefactory.protocol import MARKER
-from codefactory.renderers.base import fill_template
-from codefactory.values import Value, generic_unsupported_reason
+from codefactory.renderers.base import ScriptRenderer
+from codefactory.values import Value
 
 # The output IO and the JSON module are taken before the candidate runs.
 _PROLOGUE = "require 'json'\n__cf_io = IO.for_fd(1, autoclose: false)\n"
@@ -51,11 +49,13 @@ __cf_io.syswrite("\n__CF_PREFIX__ DONE " + __cf_n.to_s + "\n")
 """
 
 
-class RubyRenderer:
-    def unsupported_reason(self, value: Value) -> str | None:
-        return generic_unsupported_reason(value)  # Ruby has bignums, typed hash keys, floats
+class RubyRenderer(ScriptRenderer):
+    """Ruby has bignums, typed hash keys and real floats: only the generic limits apply."""
 
-    def literal(self, value: Value) -> str:
+    prologue = "# encoding: utf-8\n" + _PROLOGUE
+    harness = _HARNESS
+
+    def scalar(self, value: Value) -> str:
         if value is None:
             return "nil"
         if isinstance(value, bool):
@@ -72,40 +72,10 @@ class RubyRenderer:
             return f"({text})" if text.startswith("-") else text
         if isinstance(value, str):
             return ruby_string(value)
-        if isinstance(value, list | tuple):
-            return "[" + ", ".join(self.literal(v) for v in value) + "]"
-        if isinstance(value, dict):
-            items = ", ".join(f"{self.literal(k)} => {self.literal(v)}" for k, v in value.items())
-            return "{" + items + "}"
         raise TypeError(f"no Ruby literal for {type(value).__name__}")
 
-    def strip_candidate(self, candidate: str) -> str:
-        return candidate.strip()
-
-    def driver(
-        self,
-        candidate: str,
-        entry_point: str,
-        cases: Sequence[tuple[int, Sequence[Value]]],
-        nonce: str,
-    ) -> str:
-        table = (
-            "["
-            + ", ".join(
-                f"[{case_id}, [{', '.join(self.literal(v) for v in args)}]]"
-                for case_id, args in cases
-            )
-            + "]"
-        )
-        harness = fill_template(
-            _HARNESS,
-            {
-                "__CF_CASES__": table,
-                "__CF_ENTRY__": entry_point,
-                "__CF_PREFIX__": f"{MARKER} {nonce}",
-            },
-        )
-        return "# encoding: utf-8\n" + _PROLOGUE + self.strip_candidate(candidate) + "\n" + harness
+    def dict_literal(self, pairs: list[tuple[str, str]]) -> str:
+        return "{" + ", ".join(f"{k} => {v}" for k, v in pairs) + "}"
 
 
 def ruby_string(text: str) -> str:
