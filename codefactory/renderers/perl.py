@@ -73,10 +73,10 @@ package main;
             my $value = @result == 1 ? $result[0] : (@result ? \@result : undef);
             $line = '{"id":' . $id . ',"ok":true,"value":' . CF::Harness::enc($value) . '}';
         }
-        syswrite($main::__CF_OUT, "\n__CF_PREFIX__ " . $line . "\n");
+        syswrite($main::__CF_OUT, "\n" . '__CF_PREFIX__ ' . $line . "\n");
         $n++;
     }
-    syswrite($main::__CF_OUT, "\n__CF_PREFIX__ DONE " . $n . "\n");
+    syswrite($main::__CF_OUT, "\n" . '__CF_PREFIX__ DONE ' . $n . "\n");
 }
 """
 
