@@ -37,6 +37,7 @@ def main() -> None:
         "--mbpp", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/mbpp.jsonl"
     )
     parser.add_argument("--json-out", type=Path)
+    parser.add_argument("--cache-dir", type=Path, help="keep (and reuse) the caches here")
     args = parser.parse_args()
     rows = list(read_jsonl(args.mbpp))[args.offset : args.offset + args.n]
     settings = [tuple(int(x) for x in s.split("/")) for s in args.settings.split(",")]
@@ -47,7 +48,8 @@ def main() -> None:
         f"{'model':<20} {'K':>2} {'R':>2} {'verified':>9} {'new gens':>8} {'tok/s':>6} "
         f"{'wall s':>7} {'LLM s':>6} {'overlap':>7}"
     )
-    with tempfile.TemporaryDirectory() as tmp, DockerSandbox() as sandbox:
+    with tempfile.TemporaryDirectory() as scratch, DockerSandbox() as sandbox:
+        tmp = args.cache_dir or Path(scratch)
         for model in args.models.split(","):
             cache = Cache(Path(tmp) / f"{model}.sqlite")
             verifier = Verifier(sandbox, cache)

@@ -10,6 +10,7 @@ import importlib
 import multiprocessing
 import resource
 import threading
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -35,7 +36,9 @@ def load_grammar(ref: str) -> Any:
     import tree_sitter
 
     module_name, _, func = ref.partition(":")
-    return tree_sitter.Language(getattr(importlib.import_module(module_name), func)())
+    with warnings.catch_warnings():  # older grammar wheels hand over an int pointer
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return tree_sitter.Language(getattr(importlib.import_module(module_name), func)())
 
 
 def check_in_process(rules: GrammarRules, code: str, entry_point: str) -> SyntaxResult:

@@ -95,9 +95,7 @@ class ScriptRenderer:
             return reason
         if isinstance(value, int) and not isinstance(value, bool) and self.int_range:
             low, high = self.int_range
-            return (
-                None if low <= value <= high else f"int outside {high.bit_length() + 1}-bit range"
-            )
+            return None if low <= value <= high else f"int outside {low}..{high}"
         if isinstance(value, list | tuple):
             return next((r for r in (self._walk(v, True) for v in value) if r), None)
         if isinstance(value, dict):
