@@ -164,7 +164,7 @@ class Translator:
                 self._open()
                 prep.submit(self._guard, self._prepare, task)
             self._generate_loop()
-        train, rejected = self._select_rows(tasks)
+        train, rejected = self._select_rows()
         self.funnel.note("sources_with_verified", len({r["task_id"] for r in train}))
         return Outcome(
             train, rejected, self.funnel, self._generation_busy, time.monotonic() - started
@@ -387,7 +387,7 @@ class Translator:
 
     # -- keep ---------------------------------------------------------------------------------
 
-    def _select_rows(self, tasks: list[Task]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def _select_rows(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Deterministic whatever the completion order: by source, then sample, then round."""
         rows = sorted(
             self._candidates, key=lambda r: (r["_order"], r["sample_index"], r["repair_round"])
@@ -408,7 +408,6 @@ class Translator:
                 train.append(row)
             elif row["status"] != Status.SANDBOX_ERROR.value:
                 rejected.append(row)
-        del tasks
         return train, rejected
 
 
