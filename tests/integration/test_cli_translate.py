@@ -129,3 +129,46 @@ def test_unknown_backend_lists_the_known_ones(job: tuple[Path, Path, list[str]])
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     assert "unknown backend 'nope'; available: llamacpp, openai, vllm, fake" in result.output
+
+
+def test_several_targets_make_one_config_each(
+    tmp_path: Path, sandbox: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = tmp_path / "rows.jsonl"
+    source.write_text(json.dumps(ROWS[0]) + "\n")
+    replies = tmp_path / "replies.json"
+    replies.write_text(
+        json.dumps(
+            {
+                "to PHP": ["```php\nfunction add($a, $b) { return $a + $b; }\n```"],
+                "to Lua": ["```lua\nfunction add(a, b)\n  return a + b\nend\n```"],
+                "to Ruby": ["```ruby\ndef add(a, b)\n  a + b\nend\n```"],
+            }
+        )
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app,
+        [
+            "translate",
+            str(source),
+            "--target",
+            "php,lua,ruby",
+            "--backend",
+            "fake",
+            "--model",
+            str(replies),
+            "--output",
+            str(out),
+            "--samples",
+            "1",
+            "--repair",
+            "0",
+            "--quiet",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    for config in ("php", "lua", "ruby"):
+        train = datasets.load_dataset(str(out), config)["train"]
+        assert train["target_language"] == [config] and train["verified"] == [True]
