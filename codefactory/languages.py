@@ -28,6 +28,9 @@ class Limits:
     cpus: float = 1.0
     output_bytes: int = 1 << 20
     tmpfs_mb: int = 16
+    # Compiled targets build and run their binary in /tmp: only they get an exec tmpfs. The
+    # binary never leaves the container.
+    tmpfs_exec: bool = False
 
 
 @dataclass(frozen=True)

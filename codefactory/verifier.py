@@ -19,6 +19,7 @@ from codefactory.parsing import SyntaxGate
 from codefactory.protocol import new_nonce
 from codefactory.records import RunResult, Source, Status, TestCase, Verdict, sha256, tests_hash
 from codefactory.sandbox.docker_sandbox import DockerSandbox
+from codefactory.types import Untypable
 from codefactory.values import dumps, loads
 from codefactory.verdict import decide
 
@@ -103,9 +104,12 @@ class Verifier:
         if not syntax.ok:
             return Verdict(Status.SYNTAX_ERROR, 0, len(cases), {"error": syntax.reason})
         nonce = new_nonce()
-        program = lang.renderer.driver(
-            candidate, entry_point, [(c.id, c.inputs) for c in cases], nonce
-        )
+        try:  # the program runs the candidate as the gate left it (example usage removed)
+            program = lang.renderer.driver(
+                syntax.code, entry_point, [(c.id, c.inputs) for c in cases], nonce
+            )
+        except Untypable as exc:  # a typed target cannot declare these values
+            return Verdict(Status.UNSUPPORTED, 0, len(cases), {"error": f"cannot be typed: {exc}"})
         verdict = decide(self.run_program(lang, program), cases, nonce, lang)
         return replace(verdict, code=syntax.code)
 

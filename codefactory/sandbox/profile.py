@@ -23,7 +23,10 @@ def host_config_kwargs(limits: Limits, run_dir: Path) -> dict[str, Any]:
     return {
         "network_mode": "none",
         "read_only": True,
-        "tmpfs": {"/tmp": f"rw,nosuid,nodev,noexec,size={limits.tmpfs_mb}m,nr_inodes=4096"},
+        "tmpfs": {
+            "/tmp": f"rw,nosuid,nodev,{'exec' if limits.tmpfs_exec else 'noexec'},"
+            f"size={limits.tmpfs_mb}m,nr_inodes=4096"
+        },
         "ipc_mode": "private",
         "shm_size": "16m",
         "mem_limit": memory,

@@ -78,3 +78,13 @@ def test_forgery_is_never_verified(verifier: Verifier, php: Language, name: str)
 def test_the_honest_version_passes(verifier: Verifier, php: Language) -> None:
     verdict = verifier.verify(php, "function add($a, $b) { return $a + $b; }", "add", CASES)
     assert verdict.status is Status.PASSED
+
+
+def test_example_usage_is_removed_before_the_run(verifier: Verifier, php: Language) -> None:
+    candidate = (
+        "<?php\nfunction add($a, $b) { return $a + $b; }\n\n// Example usage:\n"
+        "echo add(1, 2);\nprint_r(add([1], 2));  // would die before the tests\n"
+    )
+    verdict = verifier.verify(php, candidate, "add", CASES)
+    assert verdict.status is Status.PASSED, verdict.failure
+    assert "print_r" not in verdict.code and "function add" in verdict.code
