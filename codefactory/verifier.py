@@ -23,6 +23,8 @@ from codefactory.types import Untypable
 from codefactory.values import dumps, loads
 from codefactory.verdict import decide
 
+# Part of every cached verdict's key: bump it when what a verdict means changes.
+VERDICT_VERSION = 2
 INFRA_RETRIES = 3
 DAEMON_WAIT_S = 120.0
 
@@ -87,7 +89,8 @@ class Verifier:
         self, lang: Language, candidate: str, entry_point: str, cases: tuple[TestCase, ...]
     ) -> Verdict:
         key = make_key(
-            "verdict", sha256(candidate), entry_point, tests_hash(cases), self.image_id(lang)
+            "verdict",
+            VERDICT_VERSION, sha256(candidate), entry_point, tests_hash(cases), self.image_id(lang)
         )
         if self.cache and (hit := self.cache.get("verdict", key)) is not None:
             return Verdict.from_json(hit)
