@@ -90,7 +90,11 @@ class Verifier:
     ) -> Verdict:
         key = make_key(
             "verdict",
-            VERDICT_VERSION, sha256(candidate), entry_point, tests_hash(cases), self.image_id(lang)
+            VERDICT_VERSION,
+            sha256(candidate),
+            entry_point,
+            tests_hash(cases),
+            self.image_id(lang),
         )
         if self.cache and (hit := self.cache.get("verdict", key)) is not None:
             return Verdict.from_json(hit)
