@@ -11,7 +11,7 @@ from codefactory.records import RunResult, Source, TestCase
 from codefactory.renderers.python import PythonRenderer
 from codefactory.values import DecodeError, decode
 
-Runner = Callable[[Language, str], RunResult]  # (language, program) -> result of one sandbox run
+Runner = Callable[[Language, str], RunResult]  # (language, program) -> one sandbox run
 
 
 @dataclass(frozen=True)

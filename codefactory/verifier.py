@@ -43,8 +43,10 @@ class Verifier:
 
     # -- running programs ---------------------------------------------------------------------
 
-    def run_program(self, lang: Language, program: str) -> RunResult:
-        files = {lang.program_file: program.encode("utf-8", "surrogatepass")}
+    def run_program(self, lang: Language, program: str | dict[str, str]) -> RunResult:
+        """Run a program (one file, or {name: text} for languages that need several)."""
+        sources = program if isinstance(program, dict) else {lang.program_file: program}
+        files = {name: text.encode("utf-8", "surrogatepass") for name, text in sources.items()}
         result = self.sandbox.run(lang.image, lang.run, files, lang.limits)
         for attempt in range(INFRA_RETRIES):
             if not result.infra_error:

@@ -25,8 +25,9 @@ class Renderer(Protocol):
         entry_point: str,
         cases: Sequence[tuple[int, Sequence[Value]]],
         nonce: str,
-    ) -> str:
-        """The whole program: candidate + calls + output serializer + framed records."""
+    ) -> str | dict[str, str]:
+        """The whole program: candidate + calls + output serializer + framed records (or
+        {file name: text} where the language wants the harness in a file of its own)."""
         ...
 
     def strip_candidate(self, candidate: str) -> str:
