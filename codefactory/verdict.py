@@ -45,12 +45,11 @@ def decide(run: RunResult, cases: tuple[TestCase, ...], nonce: str, lang: Langua
                 Status.RUNTIME_ERROR, passed, **_case(case), error=why, stderr=_excerpt(text)
             )
         if not record["ok"]:
-            return fail(
-                Status.RUNTIME_ERROR,
-                passed,
-                **_case(case),
-                error=str(record.get("error", "error"))[:1000],
-            )
+            error = str(record.get("error", "error"))[:1000]
+            # A runtime that reports running out of memory as a catchable error (Java, Ruby).
+            memory = _matches(error, lang.error_patterns.get("memory_exceeded", ()))
+            status = Status.MEMORY_EXCEEDED if memory else Status.RUNTIME_ERROR
+            return fail(status, passed, **_case(case), error=error)
         try:
             got = decode(record.get("value"))
         except DecodeError as exc:
