@@ -63,3 +63,38 @@ def test_typescript_signature_from_values() -> None:
     )
     with pytest.raises(Untypable):
         type_of([1, "a"])
+
+
+SIGNATURE = Signature(
+    ("xs", "k"),
+    (Type("list", (Type("int"),)), Type("str")),
+    Type("dict", (Type("str"), Type("float"))),
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "hint"),
+    [
+        ("cpp", "std::map<std::string, double> f(std::vector<long long> xs, std::string k)"),
+        ("go", "func f(xs []int, k string) map[string]float64"),
+        ("rust", "fn f(xs: Vec<i64>, k: String) -> std::collections::HashMap<String, f64>"),
+        ("java", "public static Map<String, Double> f(List<Long> xs, String k)"),
+    ],
+)
+def test_typed_targets_hint_a_signature(lang: str, hint: str) -> None:
+    renderer = get_language(lang).renderer
+    assert renderer.signature_hint("f", SIGNATURE).startswith(hint)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("lang", "value"),
+    [("go", (1, 2)), ("go", [1, None]), ("cpp", None), ("java", None), ("rust", [1, "a"])],
+)
+def test_typed_targets_refuse_what_they_cannot_type(lang: str, value: object) -> None:
+    assert get_language(lang).renderer.unsupported_reason(value) is not None
+
+
+def test_typed_literals_follow_the_unified_parameter_type() -> None:
+    cpp = get_language("cpp").renderer
+    program = cpp.driver("long long f(double x) { return 0; }", "f", [(0, [1]), (1, [2.5])], "n")
+    assert "auto a0 = 1.0;" in program and "auto a0 = 2.5;" in program  # int widened to double
