@@ -127,6 +127,7 @@ def _run_one(
 def _summary(settings: Settings, outcome: Outcome) -> dict[str, Any]:
     funnel = outcome.funnel.to_json()
     return {
+        "test_strength": suite_quartiles(outcome.train),
         "settings": settings.to_json(),
         "funnel": funnel,
         "train_rows": len(outcome.train),
@@ -176,8 +177,33 @@ def _card(source_name: str, license_: str, summaries: dict[str, Any]) -> str:
             f"- Rows: {summary['train_rows']} verified, {summary['rejected_rows']} rejected",
             "",
             _funnel_markdown(summary["funnel"]),
+            "",
+            "Test strength of the verified rows (Python side; every surviving mutant counts):",
+            "",
+            "| measure | p25 | median | p75 |",
+            "|---|---:|---:|---:|",
+            *(
+                f"| {name} | {q[0]} | {q[1]} | {q[2]} |"
+                for name, q in summary["test_strength"].items()
+            ),
         ]
     return "\n".join(lines) + "\n"
+
+
+def suite_quartiles(rows: list[dict[str, Any]]) -> dict[str, list[float]]:
+    """Quartiles of the per-row suite measures, for the card."""
+    out: dict[str, list[float]] = {}
+    for field in (
+        "tests_total",
+        "tests_augmented",
+        "coverage",
+        "branch_coverage",
+        "mutation_score",
+    ):
+        values = sorted(float(r[field]) for r in rows if r.get(field) is not None)
+        if values:
+            out[field] = [round(values[int(q * (len(values) - 1))], 3) for q in (0.25, 0.5, 0.75)]
+    return out
 
 
 def _funnel_markdown(funnel: dict[str, Any]) -> str:
