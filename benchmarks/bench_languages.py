@@ -7,6 +7,7 @@ installed: the conformance `identity` program with 20 round-trip values, N runs 
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import statistics
 import subprocess
@@ -41,30 +42,29 @@ def main() -> None:
             nonce = new_nonce()
             code = conformance.piece(lang, "identity")
             program = lang.renderer.driver(code, "ident", [(c.id, c.inputs) for c in cases], nonce)
-            files = {lang.program_file: program.encode()}
+            sources = program if isinstance(program, dict) else {lang.program_file: program}
+            files = {name: text.encode() for name, text in sources.items()}
             boxed = []
             for _ in range(args.runs):
                 start = time.monotonic()
                 run = sandbox.run(lang.image, lang.run, files, lang.limits)
                 assert decide(run, cases, nonce, lang).passed, run.stderr[:300]
                 boxed.append(time.monotonic() - start)
-            host = _host(lang.run, lang.program_file, program, Path(tmp), args.runs)
+            host = _host(lang.run, sources, Path(tmp), args.runs)
             box_ms = statistics.median(boxed) * 1000
             host_text = f"{host:8.1f}" if host else "       -"
             ratio = f"{box_ms / host:6.1f}" if host else "     -"
             print(f"{lang.id:<12} {box_ms:11.1f} {host_text} {ratio}", flush=True)
 
 
-def _host(argv: tuple[str, ...], name: str, program: str, tmp: Path, runs: int) -> float | None:
+def _host(argv: tuple[str, ...], sources: dict[str, str], tmp: Path, runs: int) -> float | None:
     """Median ms of the same argv on the host, if its runtime is installed here."""
-    needed = "tsc" if argv[0] == "sh" else argv[0]  # TypeScript's argv is a shell line
+    needed = argv[2].split()[0] if argv[0] == "sh" else argv[0]  # compile-and-run shell lines
     if not shutil.which(needed):
         return None
-    path = tmp / name
-    path.write_text(program)
-    host_argv = [
-        a.replace("/work/main", str(tmp / "main")).replace("/tmp/cf", str(tmp / "cf")) for a in argv
-    ]
+    for name, text in sources.items():
+        (tmp / name).write_text(text)
+    host_argv = [re.sub(r"/(work|tmp)/", f"{tmp}/", a) for a in argv]
     times = []
     for _ in range(runs):
         start = time.monotonic()

@@ -117,6 +117,8 @@ def test_real_model_translates_mbpp_to_verified_php(tmp_path: Path, sandbox: obj
             "php",
             "--model",
             "qwen2.5-coder-0.5b",
+            "--samples",
+            "4",
             "--limit",
             "5",
             "--output",
