@@ -114,3 +114,31 @@ def infer_signature(source: Source, cases: Sequence[TestCase]) -> Signature:
     params = tuple(unify_all([type_of(c.inputs[i]) for c in cases]) for i in range(len(names)))
     returns = unify_all([type_of(c.expected) for c in cases])
     return Signature(names, params, returns)
+
+
+def parameter_types(cases: Sequence[tuple[int, Sequence[Value]]]) -> list[Type] | None:
+    """One type per parameter, unified over every case; None when they cannot be unified (only
+    a generic function could take them all, as the conformance identity does)."""
+    arities = {len(args) for _, args in cases}
+    if len(arities) != 1:
+        return None
+    try:
+        return [unify_all([type_of(args[i]) for _, args in cases]) for i in range(arities.pop())]
+    except Untypable:
+        return None
+
+
+INT64 = (-(2**63), 2**63 - 1)
+
+
+def int64_problem(value: Value) -> str | None:
+    """An int anywhere in `value` that a 64-bit target integer cannot hold."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return None if INT64[0] <= value <= INT64[1] else "int beyond 64 bits"
+    if isinstance(value, list | tuple):
+        return next((r for r in map(int64_problem, value) if r), None)
+    if isinstance(value, dict):
+        return next((r for kv in value.items() for r in map(int64_problem, kv) if r), None)
+    return None

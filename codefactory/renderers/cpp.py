@@ -13,7 +13,13 @@ from collections.abc import Sequence
 
 from codefactory.protocol import MARKER
 from codefactory.renderers.base import fill_template
-from codefactory.types import Signature, Type, Untypable, type_of, unify_all
+from codefactory.types import (
+    Signature,
+    Type,
+    Untypable,
+    parameter_types,
+    type_of,
+)
 from codefactory.values import Value, generic_unsupported_reason
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -256,7 +262,7 @@ class CppRenderer:
         cases: Sequence[tuple[int, Sequence[Value]]],
         nonce: str,
     ) -> str:
-        types = _parameter_types(cases)
+        types = parameter_types(cases)
         blocks = []
         for case_id, args in cases:
             kinds = types or [type_of(a) for a in args]  # per case only for templates
@@ -283,18 +289,6 @@ class CppRenderer:
             + "  return 0;\n}\n"
         )
         return _PROLOGUE + self.strip_candidate(candidate) + "\n" + _SERIALIZER + main
-
-
-def _parameter_types(cases: Sequence[tuple[int, Sequence[Value]]]) -> list[Type] | None:
-    """One type per parameter over all cases; None when they differ (only a template could
-    take them, as the conformance identity does)."""
-    arities = {len(args) for _, args in cases}
-    if len(arities) != 1:
-        return None
-    try:
-        return [unify_all([type_of(args[i]) for _, args in cases]) for i in range(arities.pop())]
-    except Untypable:
-        return None
 
 
 def cpp_bytes(data: bytes) -> str:

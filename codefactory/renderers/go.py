@@ -9,10 +9,15 @@ from collections.abc import Sequence
 
 from codefactory.protocol import MARKER
 from codefactory.renderers.base import fill_template
-from codefactory.types import Signature, Type, Untypable, type_of, unify_all
+from codefactory.types import (
+    Signature,
+    Type,
+    Untypable,
+    int64_problem,
+    parameter_types,
+    type_of,
+)
 from codefactory.values import Value, generic_unsupported_reason
-
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 # Every import is used at least once (`var _`), or Go refuses to build.
 _HARNESS = r"""package main
@@ -144,7 +149,7 @@ class GoRenderer:
             self.type_name(type_of(value))
         except Untypable as exc:
             return f"no Go type: {exc}"
-        return _int_range(value)
+        return int64_problem(value)
 
     def type_name(self, t: Type) -> str:
         simple = {"int": "int", "float": "float64", "bool": "bool", "str": "string", "never": "int"}
@@ -209,15 +214,7 @@ class GoRenderer:
         cases: Sequence[tuple[int, Sequence[Value]]],
         nonce: str,
     ) -> dict[str, str]:
-        arities = {len(args) for _, args in cases}
-        types: list[Type] | None = None
-        if len(arities) == 1:
-            try:
-                types = [
-                    unify_all([type_of(args[i]) for _, args in cases]) for i in range(arities.pop())
-                ]
-            except Untypable:
-                types = None  # only a generic function could take them all
+        types = parameter_types(cases)
         calls = []
         for case_id, args in cases:
             kinds = types or [type_of(a) for a in args]
@@ -240,18 +237,6 @@ class GoRenderer:
             _HARNESS, {"__CF_CALLS__": "".join(calls), "__CF_PREFIX__": f"{MARKER} {nonce}"}
         )
         return {"main.go": self.strip_candidate(candidate), "harness.go": harness}
-
-
-def _int_range(value: Value) -> str | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return None if INT64_MIN <= value <= INT64_MAX else "int beyond 64 bits"
-    if isinstance(value, list):
-        return next((r for r in map(_int_range, value) if r), None)
-    if isinstance(value, dict):
-        return next((r for kv in value.items() for r in map(_int_range, kv) if r), None)
-    return None
 
 
 def go_string(text: str) -> str:

@@ -9,10 +9,17 @@ from collections.abc import Sequence
 
 from codefactory.protocol import MARKER
 from codefactory.renderers.base import fill_template
-from codefactory.types import Signature, Type, Untypable, type_of, unify_all
+from codefactory.types import (
+    Signature,
+    Type,
+    Untypable,
+    int64_problem,
+    parameter_types,
+    type_of,
+)
 from codefactory.values import Value, generic_unsupported_reason
 
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+INT64_MIN = -(2**63)
 _IMPORT = re.compile(r"^\s*import\s+[\w.*\s]+;\s*$", re.MULTILINE)
 _CLASS = re.compile(
     r"^(?:public\s+|final\s+|abstract\s+)*(?:class|enum|record)\s+(\w+)", re.MULTILINE
@@ -153,7 +160,7 @@ class JavaRenderer:
             return f"no Java type: {exc}"
         if kind.kind == "none":
             return "None alone has no Java type"
-        return _int_range(value)
+        return int64_problem(value)
 
     def type_name(self, t: Type) -> str:
         simple = {
@@ -245,7 +252,7 @@ class JavaRenderer:
         imports = "\n".join(m.group(0).strip() for m in _IMPORT.finditer(code))
         body = _IMPORT.sub("", code)
         classes = ", ".join(f'"{name}"' for name in _CLASS.findall(body)) or '"Solution"'
-        types = _parameter_types(cases)
+        types = parameter_types(cases)
         calls = []
         for case_id, args in cases:
             kinds = types or [type_of(a) for a in args]
@@ -271,28 +278,6 @@ class JavaRenderer:
             },
         )
         return "import java.util.*;\n" + imports + "\n" + harness + "\n" + body + "\n"
-
-
-def _parameter_types(cases: Sequence[tuple[int, Sequence[Value]]]) -> list[Type] | None:
-    arities = {len(args) for _, args in cases}
-    if len(arities) != 1:
-        return None
-    try:
-        return [unify_all([type_of(args[i]) for _, args in cases]) for i in range(arities.pop())]
-    except Untypable:
-        return None
-
-
-def _int_range(value: Value) -> str | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return None if INT64_MIN <= value <= INT64_MAX else "int beyond 64 bits"
-    if isinstance(value, list | tuple):
-        return next((r for r in map(_int_range, value) if r), None)
-    if isinstance(value, dict):
-        return next((r for kv in value.items() for r in map(_int_range, kv) if r), None)
-    return None
 
 
 def java_string(text: str) -> str:

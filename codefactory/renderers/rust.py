@@ -8,10 +8,17 @@ from collections.abc import Sequence
 
 from codefactory.protocol import MARKER
 from codefactory.renderers.base import fill_template
-from codefactory.types import Signature, Type, Untypable, type_of, unify_all
+from codefactory.types import (
+    Signature,
+    Type,
+    Untypable,
+    int64_problem,
+    parameter_types,
+    type_of,
+)
 from codefactory.values import Value, generic_unsupported_reason
 
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+INT64_MIN = -(2**63)
 
 _SERIALIZER = r"""
 #[allow(dead_code)]
@@ -127,7 +134,7 @@ class RustRenderer:
             self.type_name(type_of(value))
         except Untypable as exc:
             return f"no Rust type: {exc}"
-        return _int_range(value)
+        return int64_problem(value)
 
     def type_name(self, t: Type) -> str:
         simple = {"int": "i64", "float": "f64", "bool": "bool", "str": "String", "never": "i64"}
@@ -200,15 +207,7 @@ class RustRenderer:
         cases: Sequence[tuple[int, Sequence[Value]]],
         nonce: str,
     ) -> str:
-        arities = {len(args) for _, args in cases}
-        types: list[Type] | None = None
-        if len(arities) == 1:
-            try:
-                types = [
-                    unify_all([type_of(args[i]) for _, args in cases]) for i in range(arities.pop())
-                ]
-            except Untypable:
-                types = None  # only a generic function could take them all
+        types = parameter_types(cases)
         blocks = []
         for case_id, args in cases:
             kinds = types or [type_of(a) for a in args]
@@ -234,18 +233,6 @@ class RustRenderer:
             + f'    cf::write(&format!("\\n{MARKER} {nonce} DONE {{}}\\n", n));\n}}\n'
         )
         return self.strip_candidate(candidate) + "\n" + _SERIALIZER + main
-
-
-def _int_range(value: Value) -> str | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return None if INT64_MIN <= value <= INT64_MAX else "int beyond 64 bits"
-    if isinstance(value, list | tuple):
-        return next((r for r in map(_int_range, value) if r), None)
-    if isinstance(value, dict):
-        return next((r for kv in value.items() for r in map(_int_range, kv) if r), None)
-    return None
 
 
 def rust_string(text: str) -> str:
