@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from codefactory.protocol import MARKER
+from codefactory.types import Type, Untypable, int64_problem, parameter_types, type_of
 from codefactory.values import Value, generic_unsupported_reason
 
 
@@ -142,3 +143,39 @@ class ScriptRenderer:
             },
         )
         return self.prologue + self.strip_candidate(candidate) + "\n" + harness
+
+
+class TypedRenderer:
+    """The common part of a typed target's renderer: a value is representable when the language
+    can declare its type (and its ints fit 64 bits); literals are typed; each case's argument
+    types are the parameters' types unified over all cases (per case only where no single
+    signature fits, which only a generic function can take)."""
+
+    language_name = ""
+
+    def type_name(self, t: Type) -> str:
+        """The language's name for `t`; raises Untypable for what it cannot declare."""
+        raise NotImplementedError
+
+    def typed_literal(self, value: Value, t: Type) -> str:
+        raise NotImplementedError
+
+    def unsupported_reason(self, value: Value) -> str | None:
+        reason = generic_unsupported_reason(value)
+        if reason:
+            return reason
+        try:
+            self.type_name(type_of(value))
+        except Untypable as exc:
+            return f"no {self.language_name} type: {exc}"
+        return int64_problem(value)
+
+    def literal(self, value: Value) -> str:
+        return self.typed_literal(value, type_of(value))
+
+    def strip_candidate(self, candidate: str) -> str:
+        return candidate.strip()
+
+    def case_types(self, cases: Sequence[tuple[int, Sequence[Value]]]) -> list[list[Type]]:
+        shared = parameter_types(cases)
+        return [shared or [type_of(a) for a in args] for _, args in cases]

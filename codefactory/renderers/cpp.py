@@ -12,15 +12,13 @@ import re
 from collections.abc import Sequence
 
 from codefactory.protocol import MARKER
-from codefactory.renderers.base import fill_template
+from codefactory.renderers.base import TypedRenderer, fill_template
 from codefactory.types import (
     Signature,
     Type,
     Untypable,
-    parameter_types,
-    type_of,
 )
-from codefactory.values import Value, generic_unsupported_reason
+from codefactory.values import Value
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
@@ -132,41 +130,8 @@ __CF_ARGS__
 """
 
 
-class CppRenderer:
-    def unsupported_reason(self, value: Value) -> str | None:
-        reason = generic_unsupported_reason(value)
-        if reason:
-            return reason
-        try:
-            kind = type_of(value)
-        except Untypable as exc:
-            return f"no C++ type: {exc}"
-        return self._reason(value, kind)
-
-    def _reason(self, value: Value, kind: Type) -> str | None:
-        if kind.kind == "none":
-            return "None alone has no C++ type"
-        if isinstance(value, int) and not isinstance(value, bool):
-            return None if INT64_MIN <= value <= INT64_MAX else "int beyond 64 bits"
-        if isinstance(value, list | tuple):
-            return next(
-                (r for r in (self.unsupported_reason(v) for v in value if v is not None) if r), None
-            )
-        if isinstance(value, dict):
-            return next(
-                (
-                    r
-                    for r in (
-                        self.unsupported_reason(x)
-                        for kv in value.items()
-                        for x in kv
-                        if x is not None
-                    )
-                    if r
-                ),
-                None,
-            )
-        return None
+class CppRenderer(TypedRenderer):
+    language_name = "C++"
 
     def type_name(self, t: Type) -> str:
         simple = {
@@ -195,9 +160,6 @@ class CppRenderer:
             for name, t in zip(signature.names, signature.params, strict=True)
         )
         return f"{self.type_name(signature.returns)} {entry_point}({params})"
-
-    def literal(self, value: Value) -> str:
-        return self.typed_literal(value, type_of(value))
 
     def typed_literal(self, value: Value, t: Type) -> str:
         if t.kind == "optional":
@@ -262,10 +224,8 @@ class CppRenderer:
         cases: Sequence[tuple[int, Sequence[Value]]],
         nonce: str,
     ) -> str:
-        types = parameter_types(cases)
         blocks = []
-        for case_id, args in cases:
-            kinds = types or [type_of(a) for a in args]  # per case only for templates
+        for (case_id, args), kinds in zip(cases, self.case_types(cases), strict=True):
             lines = [
                 f"      auto a{i} = {self.typed_literal(arg, kinds[i])};"
                 for i, arg in enumerate(args)

@@ -8,16 +8,13 @@ import re
 from collections.abc import Sequence
 
 from codefactory.protocol import MARKER
-from codefactory.renderers.base import fill_template
+from codefactory.renderers.base import TypedRenderer, fill_template
 from codefactory.types import (
     Signature,
     Type,
     Untypable,
-    int64_problem,
-    parameter_types,
-    type_of,
 )
-from codefactory.values import Value, generic_unsupported_reason
+from codefactory.values import Value
 
 # Every import is used at least once (`var _`), or Go refuses to build.
 _HARNESS = r"""package main
@@ -140,16 +137,8 @@ __CF_ARGS__
 """
 
 
-class GoRenderer:
-    def unsupported_reason(self, value: Value) -> str | None:
-        reason = generic_unsupported_reason(value)
-        if reason:
-            return reason
-        try:
-            self.type_name(type_of(value))
-        except Untypable as exc:
-            return f"no Go type: {exc}"
-        return int64_problem(value)
+class GoRenderer(TypedRenderer):
+    language_name = "Go"
 
     def type_name(self, t: Type) -> str:
         simple = {"int": "int", "float": "float64", "bool": "bool", "str": "string", "never": "int"}
@@ -167,9 +156,6 @@ class GoRenderer:
             for name, t in zip(signature.names, signature.params, strict=True)
         )
         return f"func {entry_point}({params}) {self.type_name(signature.returns)}"
-
-    def literal(self, value: Value) -> str:
-        return self.typed_literal(value, type_of(value))
 
     def typed_literal(self, value: Value, t: Type) -> str:
         if isinstance(value, bool):
@@ -214,10 +200,8 @@ class GoRenderer:
         cases: Sequence[tuple[int, Sequence[Value]]],
         nonce: str,
     ) -> dict[str, str]:
-        types = parameter_types(cases)
         calls = []
-        for case_id, args in cases:
-            kinds = types or [type_of(a) for a in args]
+        for (case_id, args), kinds in zip(cases, self.case_types(cases), strict=True):
             calls.append(
                 fill_template(
                     _CALL,

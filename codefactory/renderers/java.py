@@ -8,16 +8,13 @@ import re
 from collections.abc import Sequence
 
 from codefactory.protocol import MARKER
-from codefactory.renderers.base import fill_template
+from codefactory.renderers.base import TypedRenderer, fill_template
 from codefactory.types import (
     Signature,
     Type,
     Untypable,
-    int64_problem,
-    parameter_types,
-    type_of,
 )
-from codefactory.values import Value, generic_unsupported_reason
+from codefactory.values import Value
 
 INT64_MIN = -(2**63)
 _IMPORT = re.compile(r"^\s*import\s+[\w.*\s]+;\s*$", re.MULTILINE)
@@ -149,18 +146,8 @@ _CALL = """        {
 """
 
 
-class JavaRenderer:
-    def unsupported_reason(self, value: Value) -> str | None:
-        reason = generic_unsupported_reason(value)
-        if reason:
-            return reason
-        try:
-            kind = type_of(value)
-        except Untypable as exc:
-            return f"no Java type: {exc}"
-        if kind.kind == "none":
-            return "None alone has no Java type"
-        return int64_problem(value)
+class JavaRenderer(TypedRenderer):
+    language_name = "Java"
 
     def type_name(self, t: Type) -> str:
         simple = {
@@ -192,9 +179,6 @@ class JavaRenderer:
             f"public static {self.type_name(signature.returns)} {entry_point}({params}) "
             "in a class Solution (java.util.* imported)"
         )
-
-    def literal(self, value: Value) -> str:
-        return self.typed_literal(value, type_of(value))
 
     def typed_literal(self, value: Value, t: Type) -> str:
         if value is None:
@@ -252,10 +236,8 @@ class JavaRenderer:
         imports = "\n".join(m.group(0).strip() for m in _IMPORT.finditer(code))
         body = _IMPORT.sub("", code)
         classes = ", ".join(f'"{name}"' for name in _CLASS.findall(body)) or '"Solution"'
-        types = parameter_types(cases)
         calls = []
-        for case_id, args in cases:
-            kinds = types or [type_of(a) for a in args]
+        for (case_id, args), kinds in zip(cases, self.case_types(cases), strict=True):
             calls.append(
                 fill_template(
                     _CALL,

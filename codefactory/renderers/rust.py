@@ -7,16 +7,13 @@ import re
 from collections.abc import Sequence
 
 from codefactory.protocol import MARKER
-from codefactory.renderers.base import fill_template
+from codefactory.renderers.base import TypedRenderer, fill_template
 from codefactory.types import (
     Signature,
     Type,
     Untypable,
-    int64_problem,
-    parameter_types,
-    type_of,
 )
-from codefactory.values import Value, generic_unsupported_reason
+from codefactory.values import Value
 
 INT64_MIN = -(2**63)
 
@@ -125,16 +122,8 @@ __CF_ARGS__
 """
 
 
-class RustRenderer:
-    def unsupported_reason(self, value: Value) -> str | None:
-        reason = generic_unsupported_reason(value)
-        if reason:
-            return reason
-        try:
-            self.type_name(type_of(value))
-        except Untypable as exc:
-            return f"no Rust type: {exc}"
-        return int64_problem(value)
+class RustRenderer(TypedRenderer):
+    language_name = "Rust"
 
     def type_name(self, t: Type) -> str:
         simple = {"int": "i64", "float": "f64", "bool": "bool", "str": "String", "never": "i64"}
@@ -157,9 +146,6 @@ class RustRenderer:
             for name, t in zip(signature.names, signature.params, strict=True)
         )
         return f"fn {entry_point}({params}) -> {self.type_name(signature.returns)}"
-
-    def literal(self, value: Value) -> str:
-        return self.typed_literal(value, type_of(value))
 
     def typed_literal(self, value: Value, t: Type) -> str:
         if t.kind == "optional":
@@ -207,10 +193,8 @@ class RustRenderer:
         cases: Sequence[tuple[int, Sequence[Value]]],
         nonce: str,
     ) -> str:
-        types = parameter_types(cases)
         blocks = []
-        for case_id, args in cases:
-            kinds = types or [type_of(a) for a in args]
+        for (case_id, args), kinds in zip(cases, self.case_types(cases), strict=True):
             blocks.append(
                 fill_template(
                     _CASE,
