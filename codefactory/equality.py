@@ -48,12 +48,17 @@ class Leniency:
     list_is_int_dict: bool = False  # PHP: {0: a, 1: b} and [a, b] are the same array
     string_keys: bool = False  # JavaScript objects, Perl hashes: {1: x} comes back as {"1": x}
     scalars: bool = False  # Perl: 5 and "5" are one scalar; true is 1, false is "" or 0
+    vectors: bool = False  # R: a scalar is a length-one vector, and c() / list() are NULL
 
 
 def values_equal(
     expected: Value, got: Value, relation: Relation = Relation(), leniency: Leniency = Leniency()
 ) -> bool:
+    if leniency.vectors:
+        expected, got = _devectorize(expected), _devectorize(got)
     if relation.kind in ("sorted", "set"):
+        if leniency.vectors:  # a one-element or empty result came back as a scalar or NULL
+            expected, got = _revectorize(expected, got), _revectorize(got, expected)
         exp_items, got_items = _as_items(expected), _as_items(got)
         if exp_items is None or got_items is None:
             return False
@@ -102,6 +107,29 @@ def _equal(exp: Value, got: Value, rel: Relation, len_: Leniency) -> bool:
             return False
         return all(_equal(exp[exp_keys[k]], got[got_keys[k]], rel, len_) for k in exp_keys)
     return False
+
+
+def _devectorize(value: Value) -> Value:
+    """R's view of a value: [x] is x for a scalar x, and an empty container is NULL."""
+    if isinstance(value, list | tuple):
+        if not value:
+            return None
+        items = [_devectorize(v) for v in value]
+        if len(items) == 1 and _scalar_like(items[0]):
+            return items[0]
+        return items
+    if isinstance(value, dict):
+        return {k: _devectorize(v) for k, v in value.items()} if value else None
+    return value
+
+
+def _revectorize(value: Value, other: Value) -> Value:
+    """Back to a list for an order-free comparison, unless both sides are strings (chars)."""
+    if value is None:
+        return []
+    if _scalar_like(value) and not (isinstance(value, str) and isinstance(other, str)):
+        return [value]
+    return value
 
 
 def _scalar_like(value: Value) -> bool:

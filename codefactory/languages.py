@@ -68,6 +68,7 @@ class Language:
     error_patterns: dict[str, tuple[str, ...]]
     is_target: bool = True
     conformance: dict[str, str] = field(default_factory=dict)  # programs the suite runs
+    prompt_note: str = ""  # one line the translate prompt adds for this language
 
     @property
     def renderer(self) -> Renderer:
@@ -111,6 +112,7 @@ def _parse(path: Path) -> Language:
             error_patterns={k: tuple(v) for k, v in data.get("errors", {}).items()},
             is_target=bool(data.get("target", True)),
             conformance=dict(data.get("conformance", {})),
+            prompt_note=str(data.get("prompt_note", "")),
         )
     except (KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: invalid language file ({exc!r})") from exc

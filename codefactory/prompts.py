@@ -21,6 +21,8 @@ def translate_messages(
         "parameters and behaviour, and any helpers it needs. No explanation, no tests, "
         "no example usage."
     )
+    if lang.prompt_note:  # added only where set, so other languages' cached prompts still hit
+        system += " " + lang.prompt_note
     user = f"Translate this Python function to {lang.name}:\n```python\n{source.code.strip()}\n```"
     if signature:
         user += f"\nUse this signature: `{signature}`"

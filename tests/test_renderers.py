@@ -20,13 +20,18 @@ from codefactory.types import Signature, Type, Untypable, type_of
         ("perl", {1: "a", "1": "b"}, "collide"),
         ("ruby", {1, 2}, "set"),
         ("typescript", float("nan"), "NaN"),
+        ("r", "a\x00b", "NUL"),
+        ("r", [["ok", "a\x00"]], "NUL"),
+        ("r", 2**53 + 1, "outside"),
+        ("r", {"": 1}, "empty-string key"),
+        ("r", {1: "a", "1": "b"}, "collide"),
     ],
 )
 def test_unrepresentable_values_are_refused(lang: str, value: object, reason: str) -> None:
     assert reason in (get_language(lang).renderer.unsupported_reason(value) or "")
 
 
-@pytest.mark.parametrize("lang", ["php", "javascript", "typescript", "ruby", "lua", "perl"])
+@pytest.mark.parametrize("lang", ["php", "javascript", "typescript", "ruby", "lua", "perl", "r"])
 def test_plain_values_are_accepted(lang: str) -> None:
     renderer = get_language(lang).renderer
     for value in (0, -1, 1.5, "a$b", [1, 2], {"k": [1.0]}, True, None, (1, "x")):
@@ -41,6 +46,7 @@ def test_plain_values_are_accepted(lang: str) -> None:
         ("perl", "$x @y", "$@"),
         ("lua", 'a\\b"c', '\\"'),
         ("javascript", 'a"b\\', '"\\'),
+        ("r", 'a"b\\ \\d', '"\\'),
     ],
 )
 def test_string_literals_escape_every_sigil(lang: str, text: str, sigils: str) -> None:
@@ -98,3 +104,22 @@ def test_typed_literals_follow_the_unified_parameter_type() -> None:
     cpp = get_language("cpp").renderer
     program = cpp.driver("long long f(double x) { return 0; }", "f", [(0, [1]), (1, [2.5])], "n")
     assert "auto a0 = 1.0;" in program and "auto a0 = 2.5;" in program  # int widened to double
+
+
+@pytest.mark.parametrize(
+    ("value", "literal"),
+    [
+        ([1, 2.5], "c(1, 2.5)"),  # Python ints are R doubles (exact to 2^53)
+        (["a", "b"], 'c("a", "b")'),
+        ([True, 1], "list(TRUE, 1)"),  # c() would coerce TRUE to 1
+        ([None, "x"], 'list(NULL, "x")'),  # c() would drop the NULL
+        ([[1, 2], [3]], "list(c(1, 2), c(3))"),
+        ([], "c()"),
+        ({"k": [1]}, 'list("k" = c(1))'),
+        ({3: "x"}, 'list("3" = "x")'),
+        ("é\n", '"\\U{e9}\\U{a}"'),
+        (float("-inf"), "-Inf"),
+    ],
+)
+def test_r_literals_are_vectors_where_c_keeps_them(value: object, literal: str) -> None:
+    assert get_language("r").renderer.literal(value) == literal

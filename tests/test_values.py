@@ -93,3 +93,32 @@ def test_relations_from_the_source_asserts(
     relation: Relation, expected: object, got: object, equal: bool
 ) -> None:
     assert values_equal(expected, got, relation, PHP) is equal
+
+
+R = Leniency(tuple_is_list=True, string_keys=True, vectors=True)
+
+
+@pytest.mark.parametrize(
+    ("relation", "expected", "got", "equal"),
+    [
+        (Relation(), [5], 5, True),  # c(5) is 5
+        (Relation(), [[1, 2], [3]], [[1, 2], 3], True),
+        (Relation(), [], None, True),  # c() is NULL
+        (Relation(), {}, [], True),  # an empty named list is list()
+        (Relation(), {"a": [1]}, {"a": 1}, True),
+        (Relation(), 3, 3.0, True),  # R numbers are doubles
+        (Relation(), [5], 6, False),
+        (Relation(), [5, 6], 5, False),
+        (Relation(), None, 0, False),
+        (Relation(), "abc", ["a", "b", "c"], False),
+        (Relation("sorted"), [2], 2, True),
+        (Relation("sorted"), [], None, True),
+        (Relation("sorted"), [3, 1], [1, 3], True),
+        (Relation("sorted"), "ba", "ab", True),
+        (Relation("set"), [1, 1], 1, True),
+    ],
+)
+def test_r_vectors_blur_scalars_and_empty_containers_only(
+    relation: Relation, expected: object, got: object, equal: bool
+) -> None:
+    assert values_equal(expected, got, relation, R) is equal

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from codefactory.cli import app
+from codefactory.languages import all_languages
 
 ROWS = [
     {
@@ -131,19 +132,24 @@ def test_unknown_backend_lists_the_known_ones(job: tuple[Path, Path, list[str]])
     assert "unknown backend 'nope'; available: llamacpp, openai, vllm, fake" in result.output
 
 
-def test_several_targets_make_one_config_each(
+def test_every_target_translates_into_a_config_of_its_own(
     tmp_path: Path, sandbox: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """`--target` with every target at once: each gets its known-good `add` (from its toml) as
+    the model's reply, and its own verified config in the dataset folder."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    targets = [lang for lang in all_languages().values() if lang.is_target]
     source = tmp_path / "rows.jsonl"
     source.write_text(json.dumps(ROWS[0]) + "\n")
     replies = tmp_path / "replies.json"
     replies.write_text(
         json.dumps(
             {
-                "to PHP": ["```php\nfunction add($a, $b) { return $a + $b; }\n```"],
-                "to Lua": ["```lua\nfunction add(a, b)\n  return a + b\nend\n```"],
-                "to Ruby": ["```ruby\ndef add(a, b)\n  a + b\nend\n```"],
+                # the prompt ends "...Python function to Java:" (the colon keeps JavaScript apart)
+                f"function to {lang.name}:": [
+                    f"```{lang.fence_tags[0]}\n{lang.conformance['add']}\n```"
+                ]
+                for lang in targets
             }
         )
     )
@@ -154,7 +160,7 @@ def test_several_targets_make_one_config_each(
             "translate",
             str(source),
             "--target",
-            "php,lua,ruby",
+            ",".join(lang.id for lang in targets),
             "--backend",
             "fake",
             "--model",
@@ -169,6 +175,8 @@ def test_several_targets_make_one_config_each(
         ],
     )
     assert result.exit_code == 0, result.output
-    for config in ("php", "lua", "ruby"):
-        train = datasets.load_dataset(str(out), config)["train"]
-        assert train["target_language"] == [config] and train["verified"] == [True]
+    assert len(targets) >= 11
+    for lang in targets:
+        train = datasets.load_dataset(str(out), lang.id)["train"]
+        assert train["target_language"] == [lang.id], lang.id
+        assert train["verified"] == [True] and train["tests_total"][0] > 1, lang.id
