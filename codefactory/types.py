@@ -84,7 +84,16 @@ def unify(a: Type, b: Type) -> Type:
         return Type(a.kind, tuple(unify(x, y) for x, y in zip(a.args, b.args, strict=True)))
     if a.kind == b.kind == "tuple" and len(a.args) == len(b.args):
         return Type("tuple", tuple(unify(x, y) for x, y in zip(a.args, b.args, strict=True)))
+    if {a.kind, b.kind} <= {"list", "tuple"}:
+        # A tuple whose length varies (augmentation adds shorter and longer ones) or that
+        # stands where a list does is used as a sequence: a list of its unified elements.
+        return Type("list", (unify(element_type(a), element_type(b)),))
     raise Untypable(f"mixed types {a} and {b}")
+
+
+def element_type(t: Type) -> Type:
+    """The one type of a list's or a homogeneous tuple's elements."""
+    return t.args[0] if t.kind == "list" else unify_all(t.args)
 
 
 @dataclass(frozen=True)

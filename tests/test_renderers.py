@@ -94,10 +94,28 @@ def test_typed_targets_hint_a_signature(lang: str, hint: str) -> None:
 
 @pytest.mark.parametrize(
     ("lang", "value"),
-    [("go", (1, 2)), ("go", [1, None]), ("cpp", None), ("java", None), ("rust", [1, "a"])],
+    [("go", (1, "a")), ("go", [1, None]), ("cpp", None), ("java", None), ("rust", [1, "a"])],
 )
 def test_typed_targets_refuse_what_they_cannot_type(lang: str, value: object) -> None:
     assert get_language(lang).renderer.unsupported_reason(value) is not None
+
+
+@pytest.mark.parametrize(
+    ("lang", "literal"),
+    [
+        ("rust", "vec![1i64, 2i64, 3i64]"),
+        ("cpp", "std::vector<long long>{1LL, 2LL, 3LL}"),
+        ("java", "list((long) (1L), (long) (2L), (long) (3L))"),
+        ("go", "[]int{1, 2, 3}"),
+    ],
+)
+def test_tuples_of_varying_length_are_typed_as_sequences(lang: str, literal: str) -> None:
+    """Augmentation adds shorter and longer tuples: a fixed tuple type would fit none of them."""
+    renderer = get_language(lang).renderer
+    cases = [(0, [(1, 2, 3)]), (1, [()]), (2, [(4,)])]
+    (kinds,) = set(map(tuple, renderer.case_types(cases)))  # type: ignore[attr-defined]
+    assert kinds == (Type("list", (Type("int"),)),)
+    assert renderer.typed_literal((1, 2, 3), kinds[0]) == literal  # type: ignore[attr-defined]
 
 
 def test_typed_literals_follow_the_unified_parameter_type() -> None:

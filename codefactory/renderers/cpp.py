@@ -187,7 +187,7 @@ class CppRenderer(TypedRenderer):
             data = value.encode("utf-8")
             return f"std::string({cpp_bytes(data)}, {len(data)})"
         name = self.type_name(t)
-        if isinstance(value, list):
+        if isinstance(value, list | tuple) and t.kind == "list":  # tuples used as sequences
             return name + "{" + ", ".join(self.typed_literal(v, t.args[0]) for v in value) + "}"
         if isinstance(value, tuple):
             return (

@@ -13,6 +13,7 @@ from codefactory.types import (
     Signature,
     Type,
     Untypable,
+    element_type,
 )
 from codefactory.values import Value
 
@@ -144,11 +145,11 @@ class GoRenderer(TypedRenderer):
         simple = {"int": "int", "float": "float64", "bool": "bool", "str": "string", "never": "int"}
         if t.kind in simple:
             return simple[t.kind]
-        if t.kind == "list":
-            return "[]" + self.type_name(t.args[0])
+        if t.kind in ("list", "tuple"):  # a homogeneous tuple is a slice of its element type
+            return "[]" + self.type_name(element_type(t))
         if t.kind == "dict":
             return f"map[{self.type_name(t.args[0])}]{self.type_name(t.args[1])}"
-        raise Untypable(f"{t} has no Go type (no tuples, no None)")
+        raise Untypable(f"{t} has no Go type (no None)")
 
     def signature_hint(self, entry_point: str, signature: Signature) -> str:
         params = ", ".join(
@@ -172,8 +173,9 @@ class GoRenderer(TypedRenderer):
         if isinstance(value, str):
             return go_string(value)
         name = self.type_name(t)
-        if isinstance(value, list):
-            return name + "{" + ", ".join(self.typed_literal(v, t.args[0]) for v in value) + "}"
+        if isinstance(value, list | tuple):
+            elem = element_type(t)
+            return name + "{" + ", ".join(self.typed_literal(v, elem) for v in value) + "}"
         if isinstance(value, dict):
             return (
                 name

@@ -13,6 +13,7 @@ from codefactory.types import (
     Signature,
     Type,
     Untypable,
+    element_type,
 )
 from codefactory.values import Value
 
@@ -162,8 +163,13 @@ class JavaRenderer(TypedRenderer):
             return simple[t.kind]
         args = [self.type_name(a) for a in t.args]
         args = [boxed.get(a, a) for a in args]
-        if t.kind in ("list", "tuple"):
-            return f"List<{args[0] if t.kind == 'list' and args else 'Object'}>"
+        if t.kind == "list":
+            return f"List<{args[0]}>"
+        if t.kind == "tuple":
+            try:  # a homogeneous tuple is a list of its one element type
+                return f"List<{boxed.get(elem := self.type_name(element_type(t)), elem)}>"
+            except Untypable:
+                return "List<Object>"
         if t.kind == "dict":
             return f"Map<{args[0]}, {args[1]}>"
         if t.kind == "optional":
@@ -198,7 +204,7 @@ class JavaRenderer(TypedRenderer):
             return f"(long) ({value}L)"
         if isinstance(value, str):
             return java_string(value)
-        if isinstance(value, list):
+        if isinstance(value, list | tuple) and t.kind == "list":  # tuples used as sequences
             return "list(" + ", ".join(self.typed_literal(v, t.args[0]) for v in value) + ")"
         if isinstance(value, tuple):
             return (

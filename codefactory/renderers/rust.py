@@ -164,7 +164,7 @@ class RustRenderer(TypedRenderer):
             return f"({value}i64)" if value < 0 else f"{value}i64"
         if isinstance(value, str):
             return f"String::from({rust_string(value)})"
-        if isinstance(value, list):
+        if isinstance(value, list | tuple) and t.kind == "list":  # tuples used as sequences
             return "vec![" + ", ".join(self.typed_literal(v, t.args[0]) for v in value) + "]"
         if isinstance(value, tuple):
             return (
