@@ -50,7 +50,17 @@ def summarise(target: str, n: int, outcome: Outcome) -> dict[str, Any]:
         if rows
         else None,
         "new_completion_tokens": tokens,
+        # why each failed: to say which languages are weakest and why
+        "rejects": [
+            {"task_id": r["task_id"], "status": r["status"], "why": _why(r)}
+            for r in outcome.rejected
+        ],
     }
+
+
+def _why(row: dict[str, Any]) -> str:
+    failure = row["failure"] or {}
+    return str(failure.get("error") or f"returned {failure.get('got')}")[:240]
 
 
 def main() -> None:
