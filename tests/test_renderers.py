@@ -127,14 +127,14 @@ def test_typed_literals_follow_the_unified_parameter_type() -> None:
 @pytest.mark.parametrize(
     ("value", "literal"),
     [
-        ([1, 2.5], "c(1, 2.5)"),  # Python ints are R doubles (exact to 2^53)
-        (["a", "b"], 'c("a", "b")'),
-        ([True, 1], "list(TRUE, 1)"),  # c() would coerce TRUE to 1
-        ([None, "x"], 'list(NULL, "x")'),  # c() would drop the NULL
-        ([[1, 2], [3]], "list(c(1, 2), c(3))"),
-        ([], "c()"),
-        ({"k": [1]}, 'list("k" = c(1))'),
-        ({3: "x"}, 'list("3" = "x")'),
+        ([1, 2.5], "base::c(1, 2.5)"),  # Python ints are R doubles (exact to 2^53)
+        (["a", "b"], 'base::c("a", "b")'),
+        ([True, 1], "base::list(TRUE, 1)"),  # c() would coerce TRUE to 1
+        ([None, "x"], 'base::list(NULL, "x")'),  # c() would drop the NULL
+        ([[1, 2], [3]], "base::list(base::c(1, 2), base::c(3))"),
+        ([], "base::c()"),
+        ({"k": [1]}, 'base::list("k" = base::c(1))'),
+        ({3: "x"}, 'base::list("3" = "x")'),
         ("é\n", '"\\U{e9}\\U{a}"'),
         (float("-inf"), "-Inf"),
     ],

@@ -134,23 +134,24 @@ class RRenderer(ScriptRenderer):
         if isinstance(value, list | tuple):
             items = [self.literal(v) for v in value]
             if not value:
-                return "c()"
-            return ("c(" if _atomic(value) else "list(") + ", ".join(items) + ")"
+                return "base::c()"
+            # base:: because the candidate, defined before the cases, may shadow c or list
+            return ("base::c(" if _atomic(value) else "base::list(") + ", ".join(items) + ")"
         if isinstance(value, dict):
             if not value:
                 return "base::structure(base::list(), names = base::character(0))"
             pairs = [f"{r_string(str(k))} = {self.literal(v)}" for k, v in value.items()]
-            return "list(" + ", ".join(pairs) + ")"
+            return "base::list(" + ", ".join(pairs) + ")"
         return self.scalar(value)
 
     def entry_ref(self, entry_point: str) -> str:
         return f"`{entry_point}`"
 
     def case_row(self, case_id: int, args: list[str]) -> str:
-        return f"list({case_id}L, list({', '.join(args)}))"
+        return f"base::list({case_id}L, base::list({', '.join(args)}))"
 
     def cases_table(self, rows: list[str]) -> str:
-        return "list(" + ", ".join(rows) + ")"
+        return "base::list(" + ", ".join(rows) + ")"
 
 
 def _has_nul(value: Value) -> bool:

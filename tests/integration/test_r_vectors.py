@@ -1,0 +1,44 @@
+"""Idiomatic R against Python's expected values: what the `vectors` leniency lets through, and
+what it must not."""
+
+from __future__ import annotations
+
+import pytest
+
+from codefactory.languages import get_language
+from codefactory.records import Status, TestCase
+from codefactory.verifier import Verifier
+
+# Python: def big(xs): return [x for x in xs if x > 2]
+BIG_CASES = (
+    TestCase(0, ([1, 5],), [5]),  # c(5) is 5
+    TestCase(1, ([1, 2],), []),  # numeric(0)
+    TestCase(2, ([3, 4, 1],), [3, 4]),
+)
+# Python: def counts(s): return {ch: s.count(ch) for ch in s}
+COUNT_CASES = (TestCase(0, ("aba",), {"a": 2, "b": 1}), TestCase(1, ("",), {}))
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [
+        ("big <- function(xs) xs[xs > 2]", Status.PASSED),
+        ("big <- function(xs) as.list(xs[xs > 2])", Status.PASSED),  # a list() of the same
+        ("big <- function(xs) xs[xs >= 2]", Status.WRONG_ANSWER),
+        ("big <- function(xs) rep(xs[xs > 2], 2)", Status.WRONG_ANSWER),  # c(5, 5) is not [5]
+        # the candidate shadows c() and list(): the cases are built with base:: anyway
+        (
+            "c <- function(...) stop('shadowed')\nlist <- c\nbig <- function(xs) xs[xs > 2]",
+            Status.PASSED,
+        ),
+    ],
+)
+def test_filtering_into_a_vector(verifier: Verifier, code: str, status: Status) -> None:
+    verdict = verifier.verify(get_language("r"), code, "big", BIG_CASES)
+    assert verdict.status is status, verdict.failure
+
+
+def test_a_table_is_a_dict(verifier: Verifier) -> None:
+    code = "counts <- function(s) {\n  as.list(table(strsplit(s, '')[[1]]))\n}"
+    verdict = verifier.verify(get_language("r"), code, "counts", COUNT_CASES)
+    assert verdict.passed, verdict.failure
