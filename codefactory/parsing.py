@@ -29,6 +29,7 @@ class SyntaxResult:
     ok: bool
     reason: str | None = None
     code: str = ""  # the candidate without the example usage the model appended
+    entry: str = ""  # the entry point's name in the candidate (sortMatrix for sort_matrix)
 
 
 @cache
@@ -55,10 +56,25 @@ def check_in_process(rules: GrammarRules, code: str, entry_point: str) -> Syntax
         tree.root_node
     )
     names = {(node.text or b"").decode("utf-8", "replace") for node in captures.get("name", [])}
-    if entry_point not in names:
+    entry = next((name for name in entry_names(entry_point) if name in names), None)
+    if entry is None:
         found = ", ".join(sorted(names)) or "none"
         return SyntaxResult(False, f"no function named {entry_point} (defined: {found})")
-    return SyntaxResult(True, code=_without_examples(tree.root_node, source, rules, names))
+    code = _without_examples(tree.root_node, source, rules, names)
+    return SyntaxResult(True, code=code, entry=entry)
+
+
+def entry_names(entry_point: str) -> list[str]:
+    """The Python name, then the same name in the target's own convention: models write
+    `sortMatrix` (JavaScript, Java) or `SortMatrix` (Go, exported) for `sort_matrix`."""
+    words = entry_point.split("_")
+    if entry_point.startswith("_") or "" in words:  # _private, a__b: the exact name only
+        return [entry_point]
+    lower_camel = (
+        words[0][0].lower() + words[0][1:] + "".join(w[0].upper() + w[1:] for w in words[1:])
+    )
+    pascal = "".join(w[0].upper() + w[1:] for w in words)
+    return list(dict.fromkeys([entry_point, lower_camel, pascal]))
 
 
 def _without_examples(root: Any, source: bytes, rules: GrammarRules, defined: set[str]) -> str:

@@ -24,7 +24,7 @@ from codefactory.values import dumps, loads
 from codefactory.verdict import decide
 
 # Part of every cached verdict's key: bump it when what a verdict means changes.
-VERDICT_VERSION = 2
+VERDICT_VERSION = 3  # 3: the entry point may be named in the target's convention
 INFRA_RETRIES = 3
 DAEMON_WAIT_S = 120.0
 
@@ -115,7 +115,7 @@ class Verifier:
         nonce = new_nonce()
         try:  # the program runs the candidate as the gate left it (example usage removed)
             program = lang.renderer.driver(
-                syntax.code, entry_point, [(c.id, c.inputs) for c in cases], nonce
+                syntax.code, syntax.entry, [(c.id, c.inputs) for c in cases], nonce
             )
         except Untypable as exc:  # a typed target cannot declare these values
             return Verdict(Status.UNSUPPORTED, 0, len(cases), {"error": f"cannot be typed: {exc}"})
