@@ -66,7 +66,8 @@ def check_in_process(rules: GrammarRules, code: str, entry_point: str) -> Syntax
 
 def entry_names(entry_point: str) -> list[str]:
     """The Python name, then the same name in the target's own convention: models write
-    `sortMatrix` (JavaScript, Java) or `SortMatrix` (Go, exported) for `sort_matrix`."""
+    `sortMatrix` (JavaScript, Java), `SortMatrix` (Go, exported) for `sort_matrix`, and
+    `decimal_to_binary` for MBPP's `decimal_To_Binary`."""
     words = entry_point.split("_")
     if entry_point.startswith("_") or "" in words:  # _private, a__b: the exact name only
         return [entry_point]
@@ -74,7 +75,7 @@ def entry_names(entry_point: str) -> list[str]:
         words[0][0].lower() + words[0][1:] + "".join(w[0].upper() + w[1:] for w in words[1:])
     )
     pascal = "".join(w[0].upper() + w[1:] for w in words)
-    return list(dict.fromkeys([entry_point, lower_camel, pascal]))
+    return list(dict.fromkeys([entry_point, lower_camel, pascal, entry_point.lower()]))
 
 
 def _without_examples(root: Any, source: bytes, rules: GrammarRules, defined: set[str]) -> str:

@@ -24,7 +24,7 @@ from codefactory.values import dumps, loads
 from codefactory.verdict import decide
 
 # Part of every cached verdict's key: bump it when what a verdict means changes.
-VERDICT_VERSION = 3  # 3: the entry point may be named in the target's convention
+VERDICT_VERSION = 4  # 4: the entry point may be named in the target's convention
 INFRA_RETRIES = 3
 DAEMON_WAIT_S = 120.0
 

@@ -12,8 +12,12 @@ from codefactory.parsing import check_in_process, entry_names
     ("python_name", "names"),
     [
         ("sort_matrix", ["sort_matrix", "sortMatrix", "SortMatrix"]),
-        ("decimal_To_Binary", ["decimal_To_Binary", "decimalToBinary", "DecimalToBinary"]),
+        (
+            "decimal_To_Binary",
+            ["decimal_To_Binary", "decimalToBinary", "DecimalToBinary", "decimal_to_binary"],
+        ),
         ("add", ["add", "Add"]),
+        ("Add", ["Add", "add"]),
         ("_private", ["_private"]),
         ("a__b", ["a__b"]),
     ],
