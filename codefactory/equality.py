@@ -72,6 +72,9 @@ def values_equal(
 def _equal(exp: Value, got: Value, rel: Relation, len_: Leniency) -> bool:
     if isinstance(exp, Unsupported) or isinstance(got, Unsupported):
         return False
+    if len_.vectors and isinstance(got, dict) and not isinstance(exp, dict):
+        # R: names are an attribute; sapply() over strings names its result, values unchanged
+        got = _devectorize(list(got.values()))
     if len_.scalars and _scalar_like(exp) and _scalar_like(got) and type(exp) is not type(got):
         return _scalars_equal(exp, got, rel)
     if isinstance(exp, bool) or isinstance(got, bool):

@@ -24,7 +24,8 @@ from codefactory.values import dumps, loads
 from codefactory.verdict import decide
 
 # Part of every cached verdict's key: bump it when what a verdict means changes.
-VERDICT_VERSION = 4  # 4: the entry point may be named in the target's convention
+# 4: entry points in the target's naming convention; R's vectors leniency.
+VERDICT_VERSION = 4
 INFRA_RETRIES = 3
 DAEMON_WAIT_S = 120.0
 

@@ -111,6 +111,10 @@ R = Leniency(tuple_is_list=True, string_keys=True, vectors=True)
         (Relation(), [5, 6], 5, False),
         (Relation(), None, 0, False),
         (Relation(), "abc", ["a", "b", "c"], False),
+        (Relation(), ["x", "y"], {"1x": "x", "2y": "y"}, True),  # a named vector is the vector
+        (Relation(), [5], {"a": 5}, True),
+        (Relation(), ["y", "x"], {"1x": "x", "2y": "y"}, False),
+        (Relation(), {"a": 1}, [1], False),  # but a dict must come back with its names
         (Relation("sorted"), [2], 2, True),
         (Relation("sorted"), [], None, True),
         (Relation("sorted"), [3, 1], [1, 3], True),

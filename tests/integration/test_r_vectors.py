@@ -38,6 +38,13 @@ def test_filtering_into_a_vector(verifier: Verifier, code: str, status: Status) 
     assert verdict.status is status, verdict.failure
 
 
+def test_names_sapply_adds_do_not_make_a_list_a_dict(verifier: Verifier) -> None:
+    code = "strip_digits <- function(xs) sapply(xs, function(x) gsub('[0-9]', '', x))"
+    cases = (TestCase(0, (["4ab", "c5"],), ["ab", "c"]),)
+    verdict = verifier.verify(get_language("r"), code, "strip_digits", cases)
+    assert verdict.passed, verdict.failure
+
+
 def test_a_table_is_a_dict(verifier: Verifier) -> None:
     code = "counts <- function(s) {\n  as.list(table(strsplit(s, '')[[1]]))\n}"
     verdict = verifier.verify(get_language("r"), code, "counts", COUNT_CASES)
