@@ -76,9 +76,9 @@ def cases_for(
     kept: list[TestCase] = []
     dropped: dict[str, int] = {}
     for case in cases:
-        reason = lang.renderer.unsupported_reason(
-            list(case.inputs)
-        ) or lang.renderer.unsupported_reason(case.expected)
+        # Each argument on its own: f([1, 2], 3) takes a list and an int, not a mixed list.
+        values = (*case.inputs, case.expected)
+        reason = next((r for r in map(lang.renderer.unsupported_reason, values) if r), None)
         if reason:
             key = f"unsupported in {lang.id}: {reason}"
             dropped[key] = dropped.get(key, 0) + 1

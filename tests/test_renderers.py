@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from codefactory.languages import get_language
+from codefactory.oracle import cases_for
+from codefactory.records import TestCase
 from codefactory.types import Signature, Type, Untypable, type_of
 
 
@@ -141,3 +143,17 @@ def test_typed_literals_follow_the_unified_parameter_type() -> None:
 )
 def test_r_literals_are_vectors_where_c_keeps_them(value: object, literal: str) -> None:
     assert get_language("r").renderer.literal(value) == literal
+
+
+@pytest.mark.parametrize("lang", ["cpp", "rust", "go", "java", "typescript", "php", "r"])
+def test_arguments_of_different_types_are_representable(lang: str) -> None:
+    """f([1, 2], 3) takes a list and an int: each argument is checked on its own."""
+    kept, dropped = cases_for(get_language(lang), (TestCase(0, ([1, 2], 3), [4, 5]),))
+    assert len(kept) == 1 and not dropped
+
+
+def test_a_case_with_one_unrepresentable_value_is_dropped_with_the_reason() -> None:
+    cases = (TestCase(0, ([1, 2], 3), 2**70), TestCase(1, ([1], 2), 3))
+    kept, dropped = cases_for(get_language("cpp"), cases)
+    assert [c.id for c in kept] == [1]
+    assert dropped == {"unsupported in cpp: int beyond 64 bits": 1}
