@@ -1,4 +1,4 @@
-"""Single-shot verified rate per target language: one greedy sample, no repair, on MBPP problems.
+"""Verified rate per target language: one greedy sample, no repair unless --repair, on MBPP.
 
 Every target sees the same problems and the same tests (the oracle and augmentation are cached
 across languages). Typed targets drop functions whose values have no type there; the table shows
@@ -68,6 +68,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=30)
     parser.add_argument("--offset", type=int, default=10, help="MBPP rows to skip (11+ = test)")
     parser.add_argument("--model", default="qwen2.5-coder-1.5b")
+    parser.add_argument("--repair", type=int, default=0, help="repair rounds (0: single shot)")
     parser.add_argument(
         "--targets", default=",".join(k for k, v in all_languages().items() if v.is_target)
     )
@@ -81,7 +82,7 @@ def main() -> None:
     targets = parse_targets(args.targets)
     print(
         f"{len(rows)} MBPP problems (task {rows[0].task_id}..{rows[-1].task_id}), "
-        f"{args.model}, K=1 R=0 (greedy, single shot)"
+        f"{args.model}, K=1 R={args.repair} (greedy{', single shot' if not args.repair else ''})"
     )
     print(
         f"{'target':<11} {'verified':>9} {'testable':>8} {'rate':>5} {'of testable':>11}  failures",
@@ -96,7 +97,9 @@ def main() -> None:
         backend = make_backend("llamacpp", args.model)
         try:
             for lang in targets:
-                config = Settings(lang, "llamacpp", args.model, samples=1, repair=0, concurrency=2)
+                config = Settings(
+                    lang, "llamacpp", args.model, samples=1, repair=args.repair, concurrency=2
+                )
                 outcome = Translator(config, backend, verifier, cache).run(rows)
                 line = summarise(lang.id, len(rows), outcome)
                 report.append(line)
