@@ -193,11 +193,11 @@ def results_path() -> Path:
     return default_cache_path().with_name("conformance.json")
 
 
-def save(lang: Language, results: dict[str, str | None], image_id: str) -> None:
+def save(lang: Language, results: dict[str, str | None], runtime: str) -> None:
     path = results_path()
     data = json.loads(path.read_text()) if path.is_file() else {}
     data[lang.id] = {
-        "image_id": image_id,
+        "runtime": runtime,
         "failures": {k: v for k, v in results.items() if v},
         "checked_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import datasets
+import pytest
 from typer.testing import CliRunner
 
 from codefactory.cli import app
@@ -112,3 +113,17 @@ def test_doctor_says_the_profile_holds(sandbox: object) -> None:
     result = CliRunner().invoke(app, ["sandbox", "doctor"])
     assert result.exit_code == 0, result.output
     assert "holds" in result.stdout
+
+
+def test_languages_check_records_runtime_and_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("COLUMNS", "200")
+    result = CliRunner().invoke(app, ["languages", "--check", "lua"])
+    assert result.exit_code == 0, result.output
+    assert "lua: conformant" in result.output
+    row = next(line for line in result.output.splitlines() if line.startswith("│ lua"))
+    cells = [cell.strip() for cell in row.strip("│").split("│")]
+    assert cells[3] == "codefactory-lua:5.4 (built)"
+    assert cells[4] == "Lua 5.4" and cells[5].startswith("passed"), cells
