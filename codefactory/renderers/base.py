@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from codefactory.protocol import MARKER
@@ -37,6 +37,23 @@ class Renderer(Protocol):
 
     # Typed targets also define `signature_hint(entry_point, Signature) -> str`, the signature
     # the prompt asks for; a function whose values cannot be typed is dropped for them.
+
+
+def ascii_literal(units: Iterable[int], escaped: str, other: Callable[[int], str]) -> str:
+    """A double-quoted literal in printable ASCII: the characters in `escaped` get a backslash,
+    every other unit (code point, byte or UTF-16 unit, as the language reads it) outside printable
+    ASCII is spelled by `other`."""
+    out = ['"']
+    for code in units:
+        char = chr(code)
+        if char in escaped:
+            out.append("\\" + char)
+        elif 0x20 <= code < 0x7F:
+            out.append(char)
+        else:
+            out.append(other(code))
+    out.append('"')
+    return "".join(out)
 
 
 def fill_template(template: str, replacements: dict[str, str]) -> str:

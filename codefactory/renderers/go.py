@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from codefactory.protocol import MARKER
-from codefactory.renderers.base import TypedRenderer, fill_template
+from codefactory.renderers.base import TypedRenderer, ascii_literal, fill_template
 from codefactory.types import (
     Signature,
     Type,
@@ -227,14 +227,4 @@ class GoRenderer(TypedRenderer):
 
 def go_string(text: str) -> str:
     """A Go interpreted string literal in plain ASCII: `"` and `\\` escaped, other bytes \\xHH."""
-    out = ['"']
-    for byte in text.encode("utf-8"):
-        char = chr(byte)
-        if char in '"\\':
-            out.append("\\" + char)
-        elif 0x20 <= byte < 0x7F:
-            out.append(char)
-        else:
-            out.append(f"\\x{byte:02x}")
-    out.append('"')
-    return "".join(out)
+    return ascii_literal(text.encode("utf-8"), '"\\', lambda b: f"\\x{b:02x}")

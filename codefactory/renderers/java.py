@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from codefactory.protocol import MARKER
-from codefactory.renderers.base import TypedRenderer, fill_template
+from codefactory.renderers.base import TypedRenderer, ascii_literal, fill_template
 from codefactory.types import (
     Signature,
     Type,
@@ -272,17 +272,5 @@ def java_string(text: str) -> str:
     """A Java literal in plain ASCII. Control characters as octal escapes (a \\u000a escape
     would become a real line break before the lexer sees the string); non-ASCII as UTF-16
     \\uXXXX units."""
-    out = ['"']
-    for unit in text.encode("utf-16-be").hex(" ", 2).split():
-        code = int(unit, 16)
-        char = chr(code)
-        if char in '"\\':
-            out.append("\\" + char)
-        elif 0x20 <= code < 0x7F:
-            out.append(char)
-        elif code < 0x80:
-            out.append(f"\\{code:03o}")
-        else:
-            out.append(f"\\u{code:04x}")
-    out.append('"')
-    return "".join(out)
+    units = (int(unit, 16) for unit in text.encode("utf-16-be").hex(" ", 2).split())
+    return ascii_literal(units, '"\\', lambda c: f"\\{c:03o}" if c < 0x80 else f"\\u{c:04x}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from codefactory.renderers.base import ScriptRenderer
+from codefactory.renderers.base import ScriptRenderer, ascii_literal
 from codefactory.values import Value
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -116,14 +116,4 @@ class LuaRenderer(ScriptRenderer):
 
 def lua_string(text: str) -> str:
     """A Lua literal in plain ASCII: `"` and `\\` escaped, other bytes as decimal \\ddd."""
-    out = ['"']
-    for byte in text.encode("utf-8"):
-        char = chr(byte)
-        if char in '"\\':
-            out.append("\\" + char)
-        elif 0x20 <= byte < 0x7F:
-            out.append(char)
-        else:
-            out.append(f"\\{byte:03d}")
-    out.append('"')
-    return "".join(out)
+    return ascii_literal(text.encode("utf-8"), '"\\', lambda b: f"\\{b:03d}")

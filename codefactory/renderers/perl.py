@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from codefactory.renderers.base import ScriptRenderer
+from codefactory.renderers.base import ScriptRenderer, ascii_literal
 from codefactory.values import Value
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -121,14 +121,4 @@ class PerlRenderer(ScriptRenderer):
 def perl_string(text: str) -> str:
     """A double-quoted Perl literal in plain ASCII: `"`, `\\`, `$` and `@` escaped (nothing can
     interpolate), everything else outside printable ASCII as \\x{...}."""
-    out = ['"']
-    for char in text:
-        code = ord(char)
-        if char in '"\\$@':
-            out.append("\\" + char)
-        elif 0x20 <= code < 0x7F:
-            out.append(char)
-        else:
-            out.append(f"\\x{{{code:x}}}")
-    out.append('"')
-    return "".join(out)
+    return ascii_literal(map(ord, text), '"\\$@', lambda c: f"\\x{{{c:x}}}")

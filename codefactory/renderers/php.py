@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-from codefactory.renderers.base import ScriptRenderer
+from codefactory.renderers.base import ScriptRenderer, ascii_literal
 from codefactory.values import Value
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -110,14 +110,4 @@ def php_string(text: str) -> str:
 
     MultiPL-E's PHP translator never escaped `$` or `\\`; this is the piece that must not be wrong.
     """
-    out = ['"']
-    for byte in text.encode("utf-8"):
-        char = chr(byte)
-        if char in '\\$"':
-            out.append("\\" + char)
-        elif 0x20 <= byte < 0x7F:
-            out.append(char)
-        else:
-            out.append(f"\\x{byte:02x}")
-    out.append('"')
-    return "".join(out)
+    return ascii_literal(text.encode("utf-8"), '\\$"', lambda b: f"\\x{b:02x}")

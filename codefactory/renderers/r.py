@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from codefactory.renderers.base import ScriptRenderer
+from codefactory.renderers.base import ScriptRenderer, ascii_literal
 from codefactory.values import Value
 
 EXACT_DOUBLE_INT = 2**53
@@ -176,14 +176,4 @@ def _atomic(items: list[Value] | tuple[Value, ...]) -> bool:
 def r_string(text: str) -> str:
     """A double-quoted R literal in plain ASCII: `"` and `\\` escaped, everything else outside
     printable ASCII as \\U{...} (R has no interpolation; NUL is refused before this)."""
-    out = ['"']
-    for char in text:
-        code = ord(char)
-        if char in '"\\':
-            out.append("\\" + char)
-        elif 0x20 <= code < 0x7F:
-            out.append(char)
-        else:
-            out.append(f"\\U{{{code:x}}}")
-    out.append('"')
-    return "".join(out)
+    return ascii_literal(map(ord, text), '"\\', lambda c: f"\\U{{{c:x}}}")

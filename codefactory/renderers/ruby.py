@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from codefactory.renderers.base import ScriptRenderer
+from codefactory.renderers.base import ScriptRenderer, ascii_literal
 from codefactory.values import Value
 
 # The output IO and the JSON module are taken before the candidate runs.
@@ -81,14 +81,4 @@ class RubyRenderer(ScriptRenderer):
 def ruby_string(text: str) -> str:
     """A double-quoted Ruby literal in plain ASCII: `"`, `\\` and `#` escaped (no `#{...}`
     interpolation can survive), everything else outside printable ASCII as \\u{...}."""
-    out = ['"']
-    for char in text:
-        code = ord(char)
-        if char in '"\\#':
-            out.append("\\" + char)
-        elif 0x20 <= code < 0x7F:
-            out.append(char)
-        else:
-            out.append(f"\\u{{{code:x}}}")
-    out.append('"')
-    return "".join(out)
+    return ascii_literal(map(ord, text), '"\\#', lambda c: f"\\u{{{c:x}}}")

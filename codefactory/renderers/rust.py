@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from codefactory.protocol import MARKER
-from codefactory.renderers.base import TypedRenderer, fill_template
+from codefactory.renderers.base import TypedRenderer, ascii_literal, fill_template
 from codefactory.types import (
     Signature,
     Type,
@@ -221,14 +221,4 @@ class RustRenderer(TypedRenderer):
 
 def rust_string(text: str) -> str:
     """A Rust string literal in plain ASCII: `"` and `\\` escaped, the rest as \\u{...}."""
-    out = ['"']
-    for char in text:
-        code = ord(char)
-        if char in '"\\':
-            out.append("\\" + char)
-        elif 0x20 <= code < 0x7F:
-            out.append(char)
-        else:
-            out.append(f"\\u{{{code:x}}}")
-    out.append('"')
-    return "".join(out)
+    return ascii_literal(map(ord, text), '"\\', lambda c: f"\\u{{{c:x}}}")
