@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from codefactory.languages import Language, get_language
 from codefactory.protocol import new_nonce, parse_output
 from codefactory.records import RunResult, Source, TestCase
+from codefactory.renderers.base import TypedRenderer
 from codefactory.renderers.python import PythonRenderer
 from codefactory.values import DecodeError, decode
 
@@ -72,13 +73,20 @@ def run_oracle(source: Source, run: Runner) -> OracleResult:
 def cases_for(
     lang: Language, cases: tuple[TestCase, ...]
 ) -> tuple[tuple[TestCase, ...], dict[str, int]]:
-    """Keep the cases whose inputs and expected value `lang` can represent faithfully."""
+    """Keep the cases whose inputs and expected value `lang` can represent faithfully. Typed
+    targets judge each value against the types unified over all cases."""
     kept: list[TestCase] = []
     dropped: dict[str, int] = {}
+    renderer = lang.renderer
+    typed = renderer.case_problems(cases) if isinstance(renderer, TypedRenderer) else {}
     for case in cases:
         # Each argument on its own: f([1, 2], 3) takes a list and an int, not a mixed list.
         values = (*case.inputs, case.expected)
-        reason = next((r for r in map(lang.renderer.unsupported_reason, values) if r), None)
+        reason = (
+            typed.get(case.id)
+            if isinstance(renderer, TypedRenderer)
+            else next((r for r in map(renderer.unsupported_reason, values) if r), None)
+        )
         if reason:
             key = f"unsupported in {lang.id}: {reason}"
             dropped[key] = dropped.get(key, 0) + 1

@@ -125,6 +125,37 @@ def infer_signature(source: Source, cases: Sequence[TestCase]) -> Signature:
     return Signature(names, params, returns)
 
 
+@dataclass(frozen=True)
+class CaseTypes:
+    """Parameter and return types unified over a function's cases, and the cases whose values
+    no single type shared with the others can hold (case id -> why)."""
+
+    params: tuple[Type, ...]
+    returns: Type
+    dropped: dict[int, str]
+
+
+def unify_cases(cases: Sequence[TestCase]) -> CaseTypes | None:
+    """Types across all cases, in order (the source's own cases come first, so they set the
+    type): None with ints makes an optional int, never a dropped case. A case that would make a
+    type mixed is left out instead. None when the arities differ (default arguments)."""
+    arities = {len(c.inputs) for c in cases}
+    if len(arities) != 1:
+        return None
+    params = [NEVER] * arities.pop()
+    returns = NEVER
+    dropped: dict[int, str] = {}
+    for case in cases:
+        try:
+            new_params = [unify(p, type_of(v)) for p, v in zip(params, case.inputs, strict=True)]
+            new_returns = unify(returns, type_of(case.expected))
+        except Untypable as exc:
+            dropped[case.id] = f"types differ across cases: {exc}"
+            continue
+        params, returns = new_params, new_returns
+    return CaseTypes(tuple(params), returns, dropped)
+
+
 def parameter_types(cases: Sequence[tuple[int, Sequence[Value]]]) -> list[Type] | None:
     """One type per parameter, unified over every case; None when they cannot be unified (only
     a generic function could take them all, as the conformance identity does)."""

@@ -6,8 +6,8 @@ import pytest
 
 from codefactory.languages import get_language
 from codefactory.oracle import cases_for
-from codefactory.records import TestCase
-from codefactory.types import Signature, Type, Untypable, type_of
+from codefactory.records import Source, TestCase
+from codefactory.types import Signature, Type, Untypable, infer_signature, type_of
 
 
 @pytest.mark.parametrize(
@@ -96,7 +96,7 @@ def test_typed_targets_hint_a_signature(lang: str, hint: str) -> None:
 
 @pytest.mark.parametrize(
     ("lang", "value"),
-    [("go", (1, "a")), ("go", [1, None]), ("cpp", None), ("java", None), ("rust", [1, "a"])],
+    [("go", (1, "a")), ("go", None), ("cpp", None), ("java", None), ("rust", [1, "a"])],
 )
 def test_typed_targets_refuse_what_they_cannot_type(lang: str, value: object) -> None:
     assert get_language(lang).renderer.unsupported_reason(value) is not None
@@ -157,3 +157,68 @@ def test_a_case_with_one_unrepresentable_value_is_dropped_with_the_reason() -> N
     kept, dropped = cases_for(get_language("cpp"), cases)
     assert [c.id for c in kept] == [1]
     assert dropped == {"unsupported in cpp: int beyond 64 bits": 1}
+
+
+# A function that returns None on some inputs: each value alone (a bare None) has no type, but
+# across the cases the return type is an optional int, which every typed target can declare.
+OPTIONAL_CASES = (
+    TestCase(0, ([3, 1, 2],), 3),
+    TestCase(1, ([],), None),
+    TestCase(2, ([None, 4],), 4),
+    TestCase(3, ([5],), 5),
+)
+
+
+@pytest.mark.parametrize("lang", ["rust", "cpp", "java", "go", "typescript"])
+def test_none_among_ints_is_typed_across_cases_not_dropped(lang: str) -> None:
+    kept, dropped = cases_for(get_language(lang), OPTIONAL_CASES)
+    assert [c.id for c in kept] == [0, 1, 2, 3] and not dropped
+    signature = infer_signature(
+        Source("t", "def f(xs):\n    return max(xs) if xs else None\n", "f", ()), kept
+    )
+    assert signature.returns == Type("optional", (Type("int"),))
+    assert signature.params == (Type("list", (Type("optional", (Type("int"),)),)),)
+
+
+@pytest.mark.parametrize(
+    ("lang", "hint"),
+    [
+        ("rust", "fn f(xs: Vec<Option<i64>>) -> Option<i64>"),
+        ("cpp", "std::optional<long long> f(std::vector<std::optional<long long>> xs)"),
+        ("go", "func f(xs []*int) *int"),
+        ("typescript", "function f(xs: (number | null)[]): number | null"),
+    ],
+)
+def test_optional_signature_hints(lang: str, hint: str) -> None:
+    renderer = get_language(lang).renderer
+    optional_int = Type("optional", (Type("int"),))
+    signature = Signature(("xs",), (Type("list", (optional_int,)),), optional_int)
+    assert renderer.signature_hint("f", signature).startswith(hint)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("lang", "literal"),
+    [
+        ("rust", "vec![None, Some(4i64)]"),
+        ("go", "[]*int{(*int)(nil), func() *int { v := int(4); return &v }()}"),
+    ],
+)
+def test_optional_literals(lang: str, literal: str) -> None:
+    renderer = get_language(lang).renderer
+    t = Type("list", (Type("optional", (Type("int"),)),))
+    assert renderer.typed_literal([None, 4], t) == literal  # type: ignore[attr-defined]
+
+
+def test_a_case_whose_types_differ_from_the_others_is_dropped_with_the_reason() -> None:
+    cases = (TestCase(0, (1,), 2), TestCase(1, (2,), "two"), TestCase(2, (3,), None))
+    kept, dropped = cases_for(get_language("rust"), cases)
+    assert [c.id for c in kept] == [0, 2]
+    assert dropped == {"unsupported in rust: types differ across cases: mixed types int and str": 1}
+
+
+def test_a_function_whose_unified_type_has_no_target_type_keeps_no_case() -> None:
+    """Always None: no case is kept, rather than the survivors of a per-value filter."""
+    kept, dropped = cases_for(
+        get_language("go"), (TestCase(0, (1,), None), TestCase(1, (2,), None))
+    )
+    assert not kept and sum(dropped.values()) == 2

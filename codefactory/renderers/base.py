@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from codefactory.protocol import MARKER
-from codefactory.types import Type, Untypable, int64_problem, parameter_types, type_of
+from codefactory.records import TestCase
+from codefactory.types import Type, Untypable, int64_problem, parameter_types, type_of, unify_cases
 from codefactory.values import Value, generic_unsupported_reason
 
 
@@ -186,6 +187,39 @@ class TypedRenderer:
         except Untypable as exc:
             return f"no {self.language_name} type: {exc}"
         return int64_problem(value)
+
+    def case_problems(self, cases: Sequence[TestCase]) -> dict[int, str]:
+        """Why each case this language cannot hold is dropped (case id -> reason), judged
+        against the types unified over all of the function's cases: a None among ints is an
+        optional int, not an untypable value (a per-value check dropped exactly the cases that
+        tell a sentinel translation from a right one)."""
+        problems: dict[int, str] = {}
+        for case in cases:
+            values = (*case.inputs, case.expected)
+            reason = next(
+                (r for v in values if (r := generic_unsupported_reason(v) or int64_problem(v))),
+                None,
+            )
+            if reason:
+                problems[case.id] = reason
+        rest = [c for c in cases if c.id not in problems]
+        shared = unify_cases(rest)
+        if shared is None:  # calls of differing arity: only a generic function takes them all
+            problems.update({c.id: r for c in rest if (r := self._values_problem(c)) is not None})
+            return problems
+        problems.update(shared.dropped)
+        for t in (*shared.params, shared.returns):
+            try:
+                self.type_name(t)
+            except Untypable as exc:
+                reason = f"no {self.language_name} type: {exc}"
+                return {**problems, **{c.id: reason for c in rest if c.id not in problems}}
+        return problems
+
+    def _values_problem(self, case: TestCase) -> str | None:
+        return next(
+            (r for v in (*case.inputs, case.expected) if (r := self.unsupported_reason(v))), None
+        )
 
     def literal(self, value: Value) -> str:
         return self.typed_literal(value, type_of(value))

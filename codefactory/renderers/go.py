@@ -149,7 +149,9 @@ class GoRenderer(TypedRenderer):
             return "[]" + self.type_name(element_type(t))
         if t.kind == "dict":
             return f"map[{self.type_name(t.args[0])}]{self.type_name(t.args[1])}"
-        raise Untypable(f"{t} has no Go type (no None)")
+        if t.kind == "optional":  # a pointer: nil is None
+            return "*" + self.type_name(t.args[0])
+        raise Untypable(f"{t} has no Go type")
 
     def signature_hint(self, entry_point: str, signature: Signature) -> str:
         params = ", ".join(
@@ -159,6 +161,12 @@ class GoRenderer(TypedRenderer):
         return f"func {entry_point}({params}) {self.type_name(signature.returns)}"
 
     def typed_literal(self, value: Value, t: Type) -> str:
+        if t.kind == "optional":
+            name = self.type_name(t)
+            if value is None:
+                return f"({name})(nil)"
+            inner = self.typed_literal(value, t.args[0])
+            return f"func() {name} {{ v := {self.type_name(t.args[0])}({inner}); return &v }}()"
         if isinstance(value, bool):
             return "true" if value else "false"
         if t.kind == "float":
