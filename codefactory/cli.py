@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from codefactory.errors import CodefactoryError
-from codefactory.testsuite import TestOptions
+from codefactory.testsuite import DEFAULT_MIN_SOURCE_TESTS, TestOptions
 
 app = typer.Typer(
     help="Translate Python into other languages with an LLM and keep only what execution "
@@ -43,15 +43,28 @@ MinMutation = Annotated[
     typer.Option(help="Drop functions whose tests kill fewer of the Python's mutants (0..1)."),
 ]
 
+MinSourceTests = Annotated[
+    float,
+    typer.Option(
+        help="Drop functions for which the target keeps less than this share of the source's "
+        "own test cases (0..1; 0 keeps a function while one case is left)."
+    ),
+]
+
 
 def _test_options(
-    no_augment: bool, max_cases: int, min_coverage: float | None, min_mutation_score: float | None
+    no_augment: bool,
+    max_cases: int,
+    min_coverage: float | None,
+    min_mutation_score: float | None,
+    min_source_tests: float,
 ) -> TestOptions:
     return TestOptions(
         augment=not no_augment,
         max_cases=max_cases,
         min_coverage=min_coverage,
         min_mutation_score=min_mutation_score,
+        min_source_tests=min_source_tests,
     )
 
 
@@ -83,6 +96,7 @@ def verify(
     max_cases: MaxCases = 20,
     min_coverage: MinCoverage = None,
     min_mutation_score: MinMutation = None,
+    min_source_tests: MinSourceTests = DEFAULT_MIN_SOURCE_TESTS,
 ) -> None:
     """Check given translations against tests whose expected values come from running the Python.
 
@@ -99,7 +113,9 @@ def verify(
             not no_cache,
             quiet,
             console,
-            _test_options(no_augment, max_cases, min_coverage, min_mutation_score),
+            _test_options(
+                no_augment, max_cases, min_coverage, min_mutation_score, min_source_tests
+            ),
         )
     except CodefactoryError as exc:
         raise _fail(exc) from None
@@ -171,6 +187,7 @@ def translate(
     max_cases: MaxCases = 20,
     min_coverage: MinCoverage = None,
     min_mutation_score: MinMutation = None,
+    min_source_tests: MinSourceTests = DEFAULT_MIN_SOURCE_TESTS,
 ) -> None:
     """Translate Python functions with an LLM and keep the verified translations.
 
@@ -200,7 +217,9 @@ def translate(
             quiet=quiet,
             backend_options=options,
             console=console,
-            tests=_test_options(no_augment, max_cases, min_coverage, min_mutation_score),
+            tests=_test_options(
+                no_augment, max_cases, min_coverage, min_mutation_score, min_source_tests
+            ),
         )
         if push_to_hub:
             console.print(f"pushed: {push_folder(out, push_to_hub)}")

@@ -32,7 +32,8 @@ ROW_SCHEMA = pa.schema(
         ("failure", pa.string()),  # JSON: first failing case (input, expected, got) or the error
         ("tests", pa.string()),  # JSON: [{"id", "inputs", "expected", "relation"}] (tagged values)
         ("dropped_cases", pa.string()),  # JSON: {reason: count}
-        ("tests_from_source", pa.int64()),  # the source's own asserts (shown to nobody either)
+        ("tests_from_source", pa.int64()),  # the source's own asserts kept for this target
+        ("source_tests_given", pa.int64()),  # ... of how many the source has
         ("tests_augmented", pa.int64()),  # derived inputs, hidden from the model
         ("coverage", pa.float64()),  # line coverage of the Python source by all cases
         ("branch_coverage", pa.float64()),

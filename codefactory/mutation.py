@@ -68,6 +68,8 @@ def _apply(node: ast.AST, kind: str) -> None:
 
 def mutants(code: str, limit: int = 30) -> list[str]:
     """Up to `limit` distinct mutants of `code`, spread evenly over the mutation sites."""
+    if limit <= 0:
+        return []
     try:
         tree = ast.parse(code)
     except SyntaxError:

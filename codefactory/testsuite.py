@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from codefactory.augment import args_source, augment_inputs
 from codefactory.cache import make_key
 from codefactory.equality import Relation
+from codefactory.fingerprint import judge_fingerprint
 from codefactory.languages import Language, get_language
 from codefactory.mutation import mutants
 from codefactory.oracle import OracleResult, cases_for
@@ -17,6 +18,11 @@ from codefactory.records import CallSpec, Source, TestCase, tests_hash
 from codefactory.renderers.python import adequacy_driver
 from codefactory.values import dumps
 from codefactory.verifier import Verifier
+
+# A function is only verified on a suite that holds at least this share of the source's own
+# cases: were most of them unrepresentable in the target, the survivors could be exactly the
+# cases a wrong translation (a sentinel instead of None) gets right.
+DEFAULT_MIN_SOURCE_TESTS = 0.5
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,7 @@ class TestOptions:
     mutants: int = 30
     min_coverage: float | None = None  # line coverage, 0..1
     min_mutation_score: float | None = None
+    min_source_tests: float = DEFAULT_MIN_SOURCE_TESTS  # share of the source's cases kept
 
     def key(self) -> list[object]:
         return [self.augment, self.max_cases, self.mutants]
@@ -41,6 +48,7 @@ class Adequacy:
     coverage_source_only: float | None = None
     mutation_score_source_only: float | None = None
     mutants: int = 0
+    unmeasured: str | None = None  # why the scores are missing
 
     def to_json(self) -> dict[str, object]:
         return dict(self.__dict__)
@@ -55,21 +63,29 @@ class Prepared:
     dropped: dict[str, int]
     error: str | None
     adequacy: Adequacy = field(default_factory=Adequacy)
+    source_given: int = 0  # the source's own test calls
+    infra_error: str | None = None  # our sandbox failed: retry later, blame nobody
 
     @property
     def visible(self) -> int:
         return sum(1 for c in self.cases if not c.hidden)
 
 
+def _ours(source: Source, stage: str, infra_error: str) -> Prepared:
+    why = f"sandbox_error in the {stage}: {infra_error}"  # ours, not the source's
+    return Prepared(source, (), {}, why, source_given=len(source.calls), infra_error=why)
+
+
 def build_tests(
     verifier: Verifier, source: Source, lang: Language, options: TestOptions = TestOptions()
 ) -> Prepared:
     python = get_language("python")
+    given = len(source.calls)
     first = verifier.oracle(source, python)
     if first.infra_error:
-        return Prepared(source, (), {}, f"sandbox error in the oracle: {first.infra_error}")
+        return _ours(source, "oracle", first.infra_error)
     if first.error:
-        return Prepared(source, (), dict(first.dropped), first.error)
+        return Prepared(source, (), dict(first.dropped), first.error, source_given=given)
     suite = source
     if options.augment:
         extra = augment_inputs([c.inputs for c in first.cases], options.max_cases * 2)
@@ -79,21 +95,34 @@ def build_tests(
             calls=source.calls + tuple(CallSpec(args_source(args), relation) for args in extra),
         )
     run_a = verifier.oracle(suite, python, run=1) if options.augment else first
+    if run_a.infra_error:
+        return _ours(source, "oracle's augmented run", run_a.infra_error)
     run_b = verifier.oracle(suite, python, run=2)
+    if run_b.infra_error:
+        return _ours(source, "oracle's determinism run", run_b.infra_error)
     dropped = dict(run_a.dropped)
-    cases, problem = _deterministic(run_a, run_b, len(source.calls), dropped)
+    cases, problem = _deterministic(run_a, run_b, given, dropped)
     if problem:
-        return Prepared(source, (), dropped, problem)
-    cases = _choose(cases, len(source.calls), options.max_cases, dropped)
+        return Prepared(source, (), dropped, problem, source_given=given)
+    cases = _choose(cases, given, options.max_cases, dropped)
     cases, unsupported = cases_for(lang, cases)
     for reason, n in unsupported.items():
         dropped[reason] = dropped.get(reason, 0) + n
-    if not any(not c.hidden for c in cases):
+    kept = sum(1 for c in cases if not c.hidden)
+    if not kept or kept < options.min_source_tests * given:
         reasons = "; ".join(f"{k}: {v}" for k, v in unsupported.items()) or "none left"
-        return Prepared(source, (), dropped, f"no test case representable ({reasons})")
-    adequacy = measure_adequacy(verifier, source, cases, options.mutants)
+        why = (
+            f"no test case representable ({reasons})"
+            if not kept
+            else f"{lang.id} keeps {kept} of the source's {given} test cases, below "
+            f"--min-source-tests {options.min_source_tests} ({reasons})"
+        )
+        return Prepared(source, (), dropped, why, source_given=given)
+    adequacy, infra = measure_adequacy(verifier, source, cases, options.mutants)
+    if infra:
+        return _ours(source, "adequacy run", infra)
     floor_error = _below_floor(adequacy, options)
-    return Prepared(source, cases, dropped, floor_error, adequacy)
+    return Prepared(source, cases, dropped, floor_error, adequacy, source_given=given)
 
 
 def _common_relation(source: Source) -> Relation:
@@ -146,12 +175,20 @@ def _choose(
 
 def measure_adequacy(
     verifier: Verifier, source: Source, cases: tuple[TestCase, ...], n_mutants: int
-) -> Adequacy:
-    """Line/branch coverage (coverage.py) and mutation score, both in the Python sandbox."""
+) -> tuple[Adequacy, str | None]:
+    """Line/branch coverage (coverage.py) and mutation score, both in the Python sandbox; and
+    our sandbox's failure, if it had one (then nothing is measured, nor cached)."""
     python = get_language("python")
-    key = make_key("adequacy", source.key, tests_hash(cases), n_mutants, verifier.image_id(python))
+    key = make_key(
+        "adequacy",
+        source.key,
+        tests_hash(cases),
+        n_mutants,
+        verifier.image_id(python),
+        judge_fingerprint(python),
+    )
     if verifier.cache and (hit := verifier.cache.get("adequacy", key)) is not None:
-        return Adequacy(**hit)
+        return Adequacy(**hit), None
     own = [c for c in cases if not c.hidden]
     ordered = own + [c for c in cases if c.hidden]
     calls = [args_source(c.inputs) for c in ordered]
@@ -161,14 +198,17 @@ def measure_adequacy(
         source.code, source.setup_code, source.entry_point, calls, len(own), mutant_sources, nonce
     )
     run = verifier.run_program(python, program)
+    if run.infra_error:
+        return Adequacy(), run.infra_error
     record = parse_output(run.stdout, nonce).records.get(0)
-    if run.infra_error or not record:
-        return Adequacy()
+    if not record:  # the measuring run itself died (timed out over many mutants, ...)
+        why = "timed out" if run.timed_out else f"exit code {run.exit_code}"
+        return Adequacy(unmeasured=f"adequacy run {why}"), None
     report = record["report"]
     adequacy = _scores(report)
     if verifier.cache:
         verifier.cache.put("adequacy", key, adequacy.to_json())
-    return adequacy
+    return adequacy, None
 
 
 def _scores(report: dict[str, object]) -> Adequacy:
@@ -196,6 +236,9 @@ def _scores(report: dict[str, object]) -> Adequacy:
 
 
 def _below_floor(adequacy: Adequacy, options: TestOptions) -> str | None:
+    floors = options.min_coverage is not None or options.min_mutation_score is not None
+    if floors and adequacy.unmeasured:
+        return f"adequacy not measured ({adequacy.unmeasured}): the floors cannot be checked"
     if options.min_coverage is not None and (adequacy.coverage or 0.0) < options.min_coverage:
         return f"coverage {adequacy.coverage} below --min-coverage {options.min_coverage}"
     score = adequacy.mutation_score

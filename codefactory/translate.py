@@ -204,6 +204,9 @@ class Translator:
         task.prepared = build_tests(self.verifier, source, self.s.target, self.s.tests)
         self.funnel.time("with tests", time.monotonic() - start)
         self.on_progress("prepared", 1)
+        if task.prepared.infra_error:  # ours: nothing cached, so a rerun tries it again
+            self.funnel.drop("with tests", "sandbox_error: our sandbox failed; rerun to retry")
+            return
         if task.prepared.error:
             self.funnel.drop("with tests", _reason(task.prepared.error))
             return

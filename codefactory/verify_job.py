@@ -36,8 +36,13 @@ def suite_fields(prepared: Prepared) -> dict[str, Any]:
     return {
         "dropped_cases": prepared.dropped,
         "tests_from_source": prepared.visible,
+        "source_tests_given": prepared.source_given,
         "tests_augmented": len(prepared.cases) - prepared.visible,
-        **{k: v for k, v in prepared.adequacy.to_json().items() if k != "mutants"},
+        **{
+            k: v
+            for k, v in prepared.adequacy.to_json().items()
+            if k not in ("mutants", "unmeasured")
+        },
     }
 
 
@@ -49,12 +54,12 @@ def verify_row(
     candidate = candidate_raw if isinstance(candidate_raw, str) else ""
     out["target_code"] = candidate
 
-    def unusable(stage: str, reason: str) -> dict[str, Any]:
+    def unusable(stage: str, reason: str, status: Status = Status.UNSUPPORTED) -> dict[str, Any]:
         funnel.drop(stage, reason.split(":")[0][:80])
         return {
             **out,
             "verified": False,
-            "status": Status.UNSUPPORTED.value,
+            "status": status.value,
             "tests_passed": 0,
             "tests_total": 0,
             "failure": {"error": reason},
@@ -65,6 +70,8 @@ def verify_row(
         return unusable("rows read", row.error or "unreadable row")
     prepared = build_tests(verifier, row.source, lang, options)
     out.update(suite_fields(prepared))
+    if prepared.infra_error:  # ours, not the source's: reported as such, retried by a rerun
+        return unusable("with tests", prepared.infra_error, Status.SANDBOX_ERROR)
     if prepared.error:
         return unusable("with tests", prepared.error)
     funnel.add("with tests")
