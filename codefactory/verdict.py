@@ -8,8 +8,6 @@ from codefactory.protocol import parse_output
 from codefactory.records import RunResult, Status, TestCase, Verdict
 from codefactory.values import DecodeError, decode, show
 
-INFRA_EXIT_CODES = (125, 126, 127)  # docker/runtime could not start the command
-
 
 def decide(run: RunResult, cases: tuple[TestCase, ...], nonce: str, lang: Language) -> Verdict:
     total = len(cases)
@@ -17,8 +15,10 @@ def decide(run: RunResult, cases: tuple[TestCase, ...], nonce: str, lang: Langua
     def fail(status: Status, passed: int = 0, **failure: object) -> Verdict:
         return Verdict(status, passed, total, failure or None, round(run.duration_s, 4))
 
-    if run.infra_error or (run.exit_code in INFRA_EXIT_CODES and not run.stdout):
-        return fail(Status.SANDBOX_ERROR, error=run.infra_error or f"exit code {run.exit_code}")
+    # Only the sandbox itself (daemon API, create/start failures) reports our failures: through
+    # the SDK an exit code is the program's own, and a candidate can exit(127) (DESIGN.md §5.4).
+    if run.infra_error:
+        return fail(Status.SANDBOX_ERROR, error=run.infra_error)
     if run.output_truncated:
         return fail(Status.OUTPUT_EXCEEDED, error="output over the cap")
     if run.timed_out:

@@ -13,6 +13,7 @@ import docker.errors
 import requests
 
 from codefactory.cache import Cache, make_key
+from codefactory.fingerprint import judge_fingerprint
 from codefactory.languages import Language
 from codefactory.oracle import OracleResult, run_oracle
 from codefactory.parsing import SyntaxGate
@@ -23,9 +24,6 @@ from codefactory.types import Untypable
 from codefactory.values import dumps, loads
 from codefactory.verdict import decide
 
-# Part of every cached verdict's key: bump it when what a verdict means changes.
-# 4: entry points in the target's naming convention; R's vectors leniency.
-VERDICT_VERSION = 4
 INFRA_RETRIES = 3
 DAEMON_WAIT_S = 120.0
 
@@ -78,7 +76,9 @@ class Verifier:
     def oracle(self, source: Source, python: Language, run: int = 0) -> OracleResult:
         """Expected values for the source's calls. `run` tells repeated runs apart (the
         determinism check compares two), so each is cached on its own."""
-        key = make_key("oracle", source.key, self.image_id(python), run)
+        key = make_key(
+            "oracle", source.key, self.image_id(python), judge_fingerprint(python), run
+        )
         if self.cache and (hit := self.cache.get("oracle", key)) is not None:
             return _oracle_from_json(hit)
         result = run_oracle(source, self.run_program)
@@ -93,7 +93,7 @@ class Verifier:
     ) -> Verdict:
         key = make_key(
             "verdict",
-            VERDICT_VERSION,
+            judge_fingerprint(lang),
             sha256(candidate),
             entry_point,
             tests_hash(cases),
@@ -109,6 +109,8 @@ class Verifier:
     def _verify_uncached(
         self, lang: Language, candidate: str, entry_point: str, cases: tuple[TestCase, ...]
     ) -> Verdict:
+        if not cases:  # a run with nothing to check would pass vacuously
+            return Verdict(Status.UNSUPPORTED, 0, 0, {"error": "no test case to run"})
         code = lang.renderer.strip_candidate(candidate)
         syntax = self.gate.check(lang, code, entry_point)
         if not syntax.ok:
