@@ -10,7 +10,13 @@ from collections.abc import Iterator, Sequence
 
 from codefactory.values import Value, dumps
 
-TRICKY_STRINGS = ("", "a", "héllo wörld", " \t x ", "$x", "a'b\"c", "back\\slash", "日本")
+# Characters outside the Basic Multilingual Plane (two UTF-16 code units each) and combining
+# marks catch translations that index, split or count code units (JavaScript's split(''),
+# Java's charAt) where Python counts code points; they come early, so the cap keeps them.
+ASTRAL = "a🙂b𝔘"
+COMBINING = "e\u0301a\u0308"  # é and ä as base letter + combining mark
+TRICKY_STRINGS: tuple[str, ...] = ("", "a", ASTRAL, "héllo wörld", COMBINING, " \t x ")
+TRICKY_STRINGS += ("$x", "a'b\"c", "back\\slash", "日本")
 
 
 def variants(value: Value) -> Iterator[Value]:
@@ -22,13 +28,16 @@ def variants(value: Value) -> Iterator[Value]:
     elif isinstance(value, float):
         yield from (0.0, -value, 2.5, -2.5, 0.5, value * 3.5, 1e6 + 0.5)
     elif isinstance(value, str):
-        yield from TRICKY_STRINGS
+        # Most telling first: the cap on cases keeps the front of this list.
+        yield from TRICKY_STRINGS[:3]
         yield value[::-1]
         yield value.upper()
         yield value + value
         if value:
             yield value[0]
             yield " " + value
+        yield value + "🙂"  # the same text with one astral character more
+        yield from TRICKY_STRINGS[3:]
     elif isinstance(value, list | tuple):
         kind = type(value)
         items = list(value)
