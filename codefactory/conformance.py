@@ -166,6 +166,42 @@ def _fork_bomb(verifier: Verifier, lang: Language) -> str | None:
     return None if no_sandbox_left(verifier) else "fork bomb: a sandbox outlived its run"
 
 
+# Every language's [attacks] table holds at least one program of each kind; each defines an
+# `add` that is wrong on its own (returns a constant) and tampers with the harness so that a
+# naive one would record a + b. A sealed harness records the function's own return value.
+ATTACK_KINDS = {
+    "output": "takes over the output channel (shadowing, hoisting, rebinding the writer)",
+    "serializer": "monkeypatches or shadows what the serializer uses, or a value's own hooks",
+    "helpers": "predefines the harness's own helper names",
+}
+
+
+def attack_kind_problems(lang: Language) -> list[str]:
+    problems = [
+        f"languages/{lang.id}.toml: attacks entry {name!r} must start with one of "
+        + ", ".join(f"{k}_" for k in ATTACK_KINDS)
+        for name in lang.attacks
+        if not any(name.startswith(kind + "_") for kind in ATTACK_KINDS)
+    ]
+    problems += [
+        f"languages/{lang.id}.toml: has no attacks.{kind}_ program ({what})"
+        for kind, what in ATTACK_KINDS.items()
+        if not any(name.startswith(kind + "_") for name in lang.attacks)
+    ]
+    return problems
+
+
+def _sealed(verifier: Verifier, lang: Language) -> str | None:
+    problems = attack_kind_problems(lang)
+    for name, program in lang.attacks.items():
+        verdict = verifier.verify(lang, program, "add", ADD_CASES)
+        if verdict.status in (Status.PASSED, Status.SANDBOX_ERROR):
+            problems.append(
+                f"attack {name!r} got {verdict.status.value}: the harness is not sealed"
+            )
+    return "; ".join(problems) or None
+
+
 CHECKS: dict[str, Check] = {
     "known good passes": _expect("add", (Status.PASSED,)),
     "known bad is wrong_answer": _expect("wrong", (Status.WRONG_ANSWER,)),
@@ -176,6 +212,7 @@ CHECKS: dict[str, Check] = {
     "fork bomb contained": _fork_bomb,
     "no network": _expect("network_interfaces", (Status.PASSED,), cases=(TestCase(0, (0, 0), 0),)),
     "value round trip": _round_trip,
+    "harness sealed from the candidate": _sealed,
 }
 
 

@@ -68,6 +68,8 @@ class Language:
     error_patterns: dict[str, tuple[str, ...]]
     is_target: bool = True
     conformance: dict[str, str] = field(default_factory=dict)  # programs the suite runs
+    # Programs that try to reach the harness (name -> program); none may pass (DESIGN.md §5).
+    attacks: dict[str, str] = field(default_factory=dict)
     prompt_note: str = ""  # one line the translate prompt adds for this language
 
     @property
@@ -112,6 +114,7 @@ def _parse(path: Path) -> Language:
             error_patterns={k: tuple(v) for k, v in data.get("errors", {}).items()},
             is_target=bool(data.get("target", True)),
             conformance=dict(data.get("conformance", {})),
+            attacks=dict(data.get("attacks", {})),
             prompt_note=str(data.get("prompt_note", "")),
         )
     except (KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
