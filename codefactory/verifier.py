@@ -76,9 +76,7 @@ class Verifier:
     def oracle(self, source: Source, python: Language, run: int = 0) -> OracleResult:
         """Expected values for the source's calls. `run` tells repeated runs apart (the
         determinism check compares two), so each is cached on its own."""
-        key = make_key(
-            "oracle", source.key, self.image_id(python), judge_fingerprint(python), run
-        )
+        key = make_key("oracle", source.key, self.image_id(python), judge_fingerprint(python), run)
         if self.cache and (hit := self.cache.get("oracle", key)) is not None:
             return _oracle_from_json(hit)
         result = run_oracle(source, self.run_program)
