@@ -60,7 +60,7 @@ def parse_output(stdout: bytes, nonce: str) -> ParsedOutput:
             case_id = record["id"]
             if not isinstance(case_id, int) or not isinstance(record.get("ok"), bool):
                 raise ValueError("bad id/ok")
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):  # [[[[…]]]] from a candidate
             out.problems.append("malformed record")
             continue
         if case_id in out.records:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 
+from codefactory.limits import parse_python
 from codefactory.records import Source
 
 _MODULE_REASONS = {
@@ -40,9 +41,11 @@ _CALL_REASONS = {
 
 def rejection_reason(source: Source) -> str | None:
     try:
-        tree = ast.parse(source.code + "\n" + source.setup_code)
+        tree = parse_python(source.code + "\n" + source.setup_code, "the source")
     except SyntaxError as exc:
         return f"Python does not parse: {exc.msg}"
+    except ValueError as exc:  # nested past MAX_AST_DEPTH
+        return str(exc)
     for node in ast.walk(tree):
         modules: list[str] = []
         if isinstance(node, ast.Import):

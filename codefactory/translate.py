@@ -28,6 +28,7 @@ from codefactory.equality import Relation
 from codefactory.extract import extract_code
 from codefactory.funnel import Funnel
 from codefactory.languages import Language
+from codefactory.limits import parse_python
 from codefactory.prompts import (
     PROMPT_VERSION,
     feedback,
@@ -424,10 +425,12 @@ def proposed_calls(reply: str, entry_point: str) -> tuple[CallSpec, ...]:
     calls: list[CallSpec] = []
     for line in text.splitlines():
         line = line.strip().removeprefix("assert ").split("==")[0].strip()
-        try:
-            node = ast.parse(line, mode="eval").body
-        except SyntaxError:
+        try:  # the model's text: deep nesting must cost this line, not the run
+            tree = parse_python(line, "a proposed call", mode="eval")
+        except (SyntaxError, ValueError):
             continue
+        assert isinstance(tree, ast.Expression)
+        node = tree.body
         if not (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)

@@ -18,6 +18,12 @@ from typing import Any, TypeAlias
 
 Value: TypeAlias = Any  # None | bool | int | float | str | list | tuple | dict | set | bytes
 
+# Containers inside containers. A deeper value is unsupported (an encoder or a comparison that
+# recursed through it would hit RecursionError, on the host as in the sandbox); this module is
+# also the Python sandbox's encoder, so the limit holds on both sides.
+MAX_VALUE_DEPTH = 100
+TOO_DEEP = f"value nested deeper than MAX_VALUE_DEPTH ({MAX_VALUE_DEPTH} levels)"
+
 
 class Unsupported:
     """A value the oracle could not carry (e.g. a generator); never equal to anything."""
@@ -29,7 +35,7 @@ class Unsupported:
         return f"<unsupported {self.type_name}>"
 
 
-def encode(value: Value) -> Any:
+def encode(value: Value, depth: int = 0) -> Any:
     """Python value -> tagged JSON-able structure."""
     if value is None or isinstance(value, bool | str):
         return value
@@ -37,14 +43,16 @@ def encode(value: Value) -> Any:
         return {"int": str(value)}
     if isinstance(value, float):
         return {"float": repr(value)}
+    if isinstance(value, list | tuple | dict | set | frozenset) and depth >= MAX_VALUE_DEPTH:
+        return {"unsupported": TOO_DEEP}
     if isinstance(value, list):
-        return [encode(v) for v in value]
+        return [encode(v, depth + 1) for v in value]
     if isinstance(value, tuple):
-        return {"tuple": [encode(v) for v in value]}
+        return {"tuple": [encode(v, depth + 1) for v in value]}
     if isinstance(value, dict):
-        return {"dict": [[encode(k), encode(v)] for k, v in value.items()]}
+        return {"dict": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in value.items()]}
     if isinstance(value, set | frozenset):
-        return {"set": [encode(v) for v in value]}
+        return {"set": [encode(v, depth + 1) for v in value]}
     if isinstance(value, bytes):
         return {"bytes": base64.b64encode(value).decode()}
     if isinstance(value, Unsupported):
@@ -56,28 +64,33 @@ class DecodeError(ValueError):
     """The tagged JSON was malformed: a harness bug or a forged record."""
 
 
-def decode(obj: Any) -> Value:
-    """Tagged JSON -> Python value. Raises DecodeError on anything not produced by `encode`."""
+def decode(obj: Any, depth: int = 0) -> Value:
+    """Tagged JSON -> Python value. Raises DecodeError on anything not produced by `encode`
+    (a container nested past MAX_VALUE_DEPTH included: a candidate's output can be)."""
     if obj is None or isinstance(obj, bool | str):
         return obj
     if isinstance(obj, list):
-        return [decode(v) for v in obj]
+        if depth >= MAX_VALUE_DEPTH:
+            raise DecodeError(TOO_DEEP)
+        return [decode(v, depth + 1) for v in obj]
     if isinstance(obj, dict) and len(obj) == 1:
         tag, payload = next(iter(obj.items()))
+        if tag in ("tuple", "dict", "set") and depth >= MAX_VALUE_DEPTH:
+            raise DecodeError(TOO_DEEP)
         try:
             if tag == "int":
                 return int(payload)
             if tag == "float":
                 return float(payload)
             if tag == "tuple":
-                return tuple(decode(v) for v in payload)
+                return tuple(decode(v, depth + 1) for v in payload)
             if tag == "dict":
                 out = {}
                 for key, val in payload:
-                    out[_hashable(decode(key))] = decode(val)
+                    out[_hashable(decode(key, depth + 1))] = decode(val, depth + 1)
                 return out
             if tag == "set":
-                return {_hashable(decode(v)) for v in payload}
+                return {_hashable(decode(v, depth + 1)) for v in payload}
             if tag == "bytes":
                 return base64.b64decode(payload, validate=True)
             if tag == "unsupported":
@@ -133,7 +146,7 @@ def generic_unsupported_reason(value: Value) -> str | None:
                 return reason
         return None
     if isinstance(value, Unsupported):
-        return f"value of type {value.type_name}"
+        return TOO_DEEP if value.type_name == TOO_DEEP else f"value of type {value.type_name}"
     if isinstance(value, set | frozenset):
         return "set value"
     return f"{type(value).__name__} value"

@@ -10,9 +10,11 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from codefactory.errors import CodefactoryError
 from codefactory.extract import extract_code
 from codefactory.funnel import Funnel
 from codefactory.languages import Language
+from codefactory.limits import MAX_CANDIDATE_BYTES, size
 from codefactory.records import Source, Status, Verdict, sha256
 from codefactory.sources import SourceRow, read_jsonl
 from codefactory.testsuite import Prepared, TestOptions, build_tests, tests_json
@@ -76,8 +78,14 @@ def verify_row(
         return unusable("with tests", prepared.error)
     funnel.add("with tests")
     out["tests"] = tests_json(prepared.cases)
-    code = extract_code(candidate, lang) if candidate.strip() else None
-    if code is None:
+    size_error = candidate_too_big(candidate)
+    code = extract_code(candidate, lang) if candidate.strip() and not size_error else None
+    if size_error:  # before the regex, the gate and the sandbox see it
+        funnel.drop("with candidate", size_error.split(":")[0])
+        out["target_code"] = ""  # not megabytes of it in the dataset; the hash tells which
+        out["candidate_sha256"] = sha256(candidate)
+        verdict = Verdict(Status.UNSUPPORTED, 0, len(prepared.cases), {"error": size_error})
+    elif code is None:
         funnel.drop("with candidate", "no candidate code")
         verdict = Verdict(
             Status.SYNTAX_ERROR, 0, len(prepared.cases), {"error": "row has no candidate code"}
@@ -108,6 +116,31 @@ def verify_row(
     }
 
 
+def candidate_too_big(candidate: str) -> str | None:
+    n = len(candidate.encode("utf-8", "surrogatepass"))
+    if n <= MAX_CANDIDATE_BYTES:
+        return None
+    return f"candidate over MAX_CANDIDATE_BYTES ({size(MAX_CANDIDATE_BYTES)}): {n} bytes"
+
+
+def internal_error_row(
+    row: SourceRow, lang: Language, funnel: Funnel, exc: Exception
+) -> dict[str, Any]:
+    """A row whose checking failed on a bug of ours: reported in the row and the funnel, so
+    that one bad row never costs the run the rows already verified."""
+    reason = f"internal error: {type(exc).__name__}"
+    funnel.drop("verified", reason)
+    return {
+        **base_row(row.task_id, row.source, lang),
+        "target_code": "",
+        "verified": False,
+        "status": Status.UNSUPPORTED.value,
+        "tests_passed": 0,
+        "tests_total": 0,
+        "failure": {"error": f"{reason}: {str(exc)[:300]}"},
+    }
+
+
 def run_verify(
     verifier: Verifier,
     input_path: Path,
@@ -129,7 +162,13 @@ def run_verify(
             for i, row in enumerate(rows)
         }
         for future in as_completed(futures):
-            results[futures[future]] = future.result()
+            i = futures[future]
+            try:
+                results[i] = future.result()
+            except CodefactoryError:  # setup (an image missing, Docker gone): the run stops
+                raise
+            except Exception as exc:
+                results[i] = internal_error_row(rows[i], lang, funnel, exc)
             progress.advance(task)
     return results, funnel
 

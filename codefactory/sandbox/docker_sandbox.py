@@ -34,6 +34,9 @@ from codefactory.sandbox.profile import LABEL, LABEL_HOST, LABEL_PID, host_confi
 
 FIRST_SLOT_UID = 20000
 KILL_GRACE_S = 5.0
+# A restarting engine answers again within seconds (6 s here); calls that a run cannot go on
+# without wait that long for it, then give up.
+DAEMON_WAIT_S = 120.0
 DOCKER_HINT = "start it with `sudo dockerd &` (or run `make setup`)"
 
 
@@ -106,7 +109,7 @@ class DockerSandbox:
         if image in self._images_checked:
             return
         try:
-            self.api.inspect_image(image)
+            _waiting_out_restarts(self.api.inspect_image, image)
         except docker.errors.ImageNotFound:
             raise SandboxUnavailable(
                 f"sandbox image {image} is missing: run `codefactory sandbox build` "
@@ -117,7 +120,7 @@ class DockerSandbox:
         self._images_checked.add(image)
 
     def image_id(self, image: str) -> str:
-        return str(self.api.inspect_image(image)["Id"])
+        return str(_waiting_out_restarts(self.api.inspect_image, image)["Id"])
 
     def flush(self) -> None:
         """Drop containers made ahead (e.g. after the daemon restarted)."""
@@ -335,6 +338,22 @@ class _Drain(threading.Thread):
     def close(self) -> None:
         with contextlib.suppress(OSError):
             self.sock.close()
+
+
+def _waiting_out_restarts(call: Any, *args: Any) -> Any:
+    """`call(*args)`, retried while the daemon does not answer (a restart: the socket is gone
+    or refuses), for up to DAEMON_WAIT_S. A run's first use of an image (a new target
+    language) must not abort the whole run because the engine was restarting just then."""
+    deadline = time.monotonic() + DAEMON_WAIT_S
+    delay = 0.25
+    while True:
+        try:
+            return call(*args)
+        except requests.ConnectionError:
+            if time.monotonic() + delay > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
 
 
 def _alive(pid: int) -> bool:
