@@ -3,75 +3,147 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
-from codefactory.renderers.base import ScriptRenderer, ascii_literal
+from codefactory.protocol import MARKER
+from codefactory.renderers.base import ScriptRenderer, ascii_literal, fill_template
 from codefactory.values import Value
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
-_PROLOGUE = "local __cf_out = io.stdout\nlocal __cf_pcall = pcall\n"
+# Everything the harness uses is captured into locals and the cases are built before any candidate
+# code exists. The candidate is then loaded as text into an environment of its own: its globals,
+# and its changes to globals, never reach the harness, and the debug library (which reads and
+# writes any function's locals and upvalues) is not in it. Loaders in that environment default
+# to it, never to the real globals, and load text only (crafted bytecode can corrupt memory).
+# The serializer uses raw access only (no __index, __len, __pairs or __tostring is called), and
+# records go through the FILE* write method captured here.
 _HARNESS = r"""
-local function __cf_str(s)
-  if utf8.len(s) == nil then return '{"unsupported":"invalid UTF-8 string"}' end
-  local escaped = s:gsub('[%c"\\]', function(c)
-    if c == '"' then return '\\"' elseif c == '\\' then return '\\\\' end
-    return string.format('\\u%04x', c:byte())
-  end)
-  return '"' .. escaped .. '"'
+local type, next, select, rawget, rawlen = type, next, select, rawget, rawlen
+local pcall, xpcall, load, loadfile, error = pcall, xpcall, load, loadfile, error
+local fmt, gsub, byte = string.format, string.gsub, string.byte
+local concat, unpack = table.concat, table.unpack
+local mtype, huge, ulen = math.type, math.huge, utf8.len
+local stdout, stderr, exit = io.stdout, io.stderr, os.exit
+local write, flush = stdout.write, stdout.flush
+local traceback = debug.traceback
+local globals, real_package = _G, package
+
+local cases = __CF_CASES__
+
+local env, pkg, loaded = {}, {}, {}
+for k, v in next, globals do env[k] = v end
+for k, v in next, real_package do pkg[k] = v end
+for k, v in next, real_package.loaded do loaded[k] = v end
+env._G, env.package, env.debug = env, pkg, {traceback = traceback}
+pkg.loaded, pkg.preload, pkg.searchers, pkg.loadlib = loaded, {}, {}, nil
+loaded._G, loaded.package, loaded.debug = env, pkg, env.debug
+env.require = function(name)
+  local m = loaded[name]
+  if m ~= nil then return m end
+  local open = pkg.preload[name]
+  if open == nil then error("module '" .. name .. "' not found", 2) end
+  m = open(name, ':preload:')
+  if m == nil then m = true end
+  loaded[name] = m
+  return m
+end
+env.load = function(chunk, name, mode, ...)
+  if select('#', ...) == 0 then return load(chunk, name, 't', env) end
+  return load(chunk, name, 't', (...))
+end
+env.loadfile = function(file, mode, ...)
+  if select('#', ...) == 0 then return loadfile(file, 't', env) end
+  return loadfile(file, 't', (...))
+end
+env.dofile = function(file)
+  local f, err = loadfile(file, 't', env)
+  if f == nil then error(err, 2) end
+  return f()
 end
 
-local function __cf_enc(v)
+local function describe(e)
+  local t = type(e)
+  if t == 'string' then return e end
+  if t == 'number' then return mtype(e) == 'integer' and fmt('%d', e) or fmt('%.17g', e) end
+  return '(error object is a ' .. t .. ' value)'
+end
+
+local function esc(c)
+  if c == '"' then return '\\"' elseif c == '\\' then return '\\\\' end
+  return fmt('\\u%04x', byte(c))
+end
+
+local function str(s)
+  if ulen(s) == nil then return '{"unsupported":"invalid UTF-8 string"}' end
+  return '"' .. gsub(s, '[%c"\\]', esc) .. '"'
+end
+
+local function enc(v)
   local t = type(v)
-  if v == nil then return 'null' end
+  if t == 'nil' then return 'null' end
   if t == 'boolean' then return v and 'true' or 'false' end
   if t == 'number' then
-    if math.type(v) == 'integer' then return '{"int":"' .. tostring(v) .. '"}' end
+    if mtype(v) == 'integer' then return '{"int":"' .. fmt('%d', v) .. '"}' end
     if v ~= v then return '{"float":"nan"}' end
-    if v == math.huge then return '{"float":"inf"}' end
-    if v == -math.huge then return '{"float":"-inf"}' end
-    return '{"float":"' .. string.format('%.17g', v) .. '"}'
+    if v == huge then return '{"float":"inf"}' end
+    if v == -huge then return '{"float":"-inf"}' end
+    return '{"float":"' .. fmt('%.17g', v) .. '"}'
   end
-  if t == 'string' then return __cf_str(v) end
+  if t == 'string' then return str(v) end
   if t == 'table' then
-    local n, count = #v, 0
-    for _ in pairs(v) do count = count + 1 end
-    local parts = {}
+    local n, count, parts = rawlen(v), 0, {}
+    for _ in next, v do count = count + 1 end
     if count == n then
-      for i = 1, n do parts[i] = __cf_enc(v[i]) end
-      return '[' .. table.concat(parts, ',') .. ']'
+      for i = 1, n do parts[i] = enc(rawget(v, i)) end
+      return '[' .. concat(parts, ',') .. ']'
     end
-    for k, x in pairs(v) do parts[#parts + 1] = '[' .. __cf_enc(k) .. ',' .. __cf_enc(x) .. ']' end
-    return '{"dict":[' .. table.concat(parts, ',') .. ']}'
+    count = 0
+    for k, x in next, v do
+      count = count + 1
+      parts[count] = '[' .. enc(k) .. ',' .. enc(x) .. ']'
+    end
+    return '{"dict":[' .. concat(parts, ',') .. ']}'
   end
   return '{"unsupported":"' .. t .. '"}'
 end
 
-local __cf_n = 0
-for _, __cf_case in ipairs(__CF_CASES__) do
-  local id, args = __cf_case[1], __cf_case[2]
-  local ok, result = __cf_pcall(__CF_ENTRY__, table.unpack(args, 1, args.n))
+local chunk, problem = load(__CF_SOURCE__, '=candidate', 't', env)
+if chunk == nil then
+  write(stderr, 'lua5.4: ' .. describe(problem) .. '\n')
+  exit(1)
+end
+local loaded_ok, entry = xpcall(chunk, traceback)
+if not loaded_ok then
+  write(stderr, 'lua5.4: ' .. describe(entry) .. '\n')
+  exit(1)
+end
+
+local n = 0
+for i = 1, rawlen(cases) do
+  local id, args = cases[i][1], cases[i][2]
+  local ok, result = pcall(entry, unpack(args, 1, args.n))
   local line
   if ok then
-    local enc_ok, encoded = __cf_pcall(__cf_enc, result)
+    local enc_ok, encoded = pcall(enc, result)
     if enc_ok then
       line = '{"id":' .. id .. ',"ok":true,"value":' .. encoded .. '}'
     else
-      line = '{"id":' .. id .. ',"ok":false,"error":' .. __cf_str(tostring(encoded)) .. '}'
+      line = '{"id":' .. id .. ',"ok":false,"error":' .. str(describe(encoded)) .. '}'
     end
   else
-    line = '{"id":' .. id .. ',"ok":false,"error":' .. __cf_str(tostring(result)) .. '}'
+    line = '{"id":' .. id .. ',"ok":false,"error":' .. str(describe(result)) .. '}'
   end
-  __cf_out:write('\n__CF_PREFIX__ ' .. line .. '\n')
-  __cf_out:flush()
-  __cf_n = __cf_n + 1
+  write(stdout, '\n__CF_PREFIX__ ' .. line .. '\n')
+  flush(stdout)
+  n = n + 1
 end
-__cf_out:write('\n__CF_PREFIX__ DONE ' .. __cf_n .. '\n')
-__cf_out:flush()
+write(stdout, '\n__CF_PREFIX__ DONE ' .. n .. '\n')
+flush(stdout)
 """
 
 
 class LuaRenderer(ScriptRenderer):
-    prologue = _PROLOGUE
     harness = _HARNESS
     int_range = (INT64_MIN, INT64_MAX)
 
@@ -112,6 +184,27 @@ class LuaRenderer(ScriptRenderer):
 
     def cases_table(self, rows: list[str]) -> str:
         return "{" + ", ".join(rows) + "}"
+
+    def driver(
+        self,
+        candidate: str,
+        entry_point: str,
+        cases: Sequence[tuple[int, Sequence[Value]]],
+        nonce: str,
+    ) -> str:
+        table = self.cases_table(
+            [self.case_row(case_id, [self.literal(v) for v in args]) for case_id, args in cases]
+        )
+        # The chunk hands back the entry point, so a `local function` works as well as a global.
+        source = self.strip_candidate(candidate) + "\nreturn " + entry_point + "\n"
+        return fill_template(
+            self.harness,
+            {
+                "__CF_CASES__": table,
+                "__CF_SOURCE__": lua_string(source),
+                "__CF_PREFIX__": f"{MARKER} {nonce}",
+            },
+        )
 
 
 def lua_string(text: str) -> str:

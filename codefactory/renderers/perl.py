@@ -3,80 +3,133 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
-from codefactory.renderers.base import ScriptRenderer, ascii_literal
+from codefactory.protocol import MARKER
+from codefactory.renderers.base import ScriptRenderer, ascii_literal, fill_template
 from codefactory.values import Value
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
-# The output handle is duplicated before the candidate runs.
-_PROLOGUE = "open(our $__CF_OUT, '>&=', 1) or die 'no stdout';\n"
+# The candidate is compiled at run time by a string eval, after the whole harness: its BEGIN-time
+# CORE::GLOBAL:: overrides cannot reach ops compiled before it, and the eval sits in a sub declared
+# before any harness lexical, so no harness name is in its scope. What the harness calls is
+# captured into lexicals before the candidate exists (a runtime redefinition of B::, builtin:: or
+# Scalar::Util:: subs changes nothing), nothing is dispatched as a method, blessed values are never
+# stringified (no overload runs), and records go through syswrite on a dup of fd 1 made before
+# the candidate runs, so rebinding, tying or reopening STDOUT leaves it alone.
+_PROLOGUE = "my $__cf_compile = sub { eval shift; return $@ };\n"
 _HARNESS = r"""
-package CF::Harness;
-use B ();
-no warnings;
-
-sub enc {
-    my ($v) = @_;
-    return 'null' unless defined $v;
-    my $ref = ref $v;
-    if ($ref eq 'ARRAY') { return '[' . join(',', map { enc($_) } @$v) . ']'; }
-    if ($ref eq 'HASH') {
-        return '{"dict":[' . join(',', map { '[' . str($_) . ',' . enc($v->{$_}) . ']' }
-                                       keys %$v) . ']}';
-    }
-    if ($ref eq 'SCALAR' || $ref eq 'REF') { return enc($$v); }
-    return '{"unsupported":' . str($ref) . '}' if $ref;
-    if (builtin::is_bool($v)) { return $v ? 'true' : 'false'; }
-    my $flags = B::svref_2object(\$v)->FLAGS;
-    if (($flags & (B::SVp_IOK | B::SVp_NOK)) && !($flags & B::SVp_POK)) {
-        if (($flags & B::SVp_IOK) && !($flags & B::SVp_NOK)) { return '{"int":"' . $v . '"}'; }
-        return '{"float":"nan"}' if $v != $v;
-        return '{"float":"inf"}' if $v == 9**9**9;
-        return '{"float":"-inf"}' if $v == -9**9**9;
-        return '{"float":"' . sprintf('%.17g', $v) . '"}';
-    }
-    return str($v);
-}
-
-sub str {
-    my ($s) = @_;
-    my $out = '';
-    for my $c (split //, $s) {
-        my $o = ord $c;
-        if ($c eq '"') { $out .= '\\"'; }
-        elsif ($c eq '\\') { $out .= '\\\\'; }
-        elsif ($o < 0x20 || $o == 0x7f) { $out .= sprintf('\\u%04x', $o); }
-        elsif ($o > 0xffff) {
-            my $u = $o - 0x10000;
-            $out .= sprintf('\\u%04x\\u%04x', 0xd800 + ($u >> 10), 0xdc00 + ($u & 0x3ff));
-        }
-        elsif ($o > 0x7e) { $out .= sprintf('\\u%04x', $o); }
-        else { $out .= $c; }
-    }
-    return '"' . $out . '"';
-}
-
-package main;
 {
+    no strict;
     no warnings;
+    use B ();
+    use Scalar::Util ();
+
+    my $svref = \&B::svref_2object;
+    my $sv_flags = \&B::SV::FLAGS;
+    my ($IOK, $NOK, $POK) = (B::SVp_IOK(), B::SVp_NOK(), B::SVp_POK());
+    my $blessed = \&Scalar::Util::blessed;
+    my $reftype = \&Scalar::Util::reftype;
+    my $is_bool = \&builtin::is_bool;
+    my $inf = 9**9**9;
+    open(my $out, '>&', \*STDOUT) or die "no stdout: $!";
+    open(my $err, '>&', \*STDERR) or die "no stderr: $!";
+    # Checked before each record: POSIX::dup2 onto this descriptor (a pipe to a rewriting
+    # process) changes what it refers to.
+    my ($out_dev, $out_ino) = (stat $out)[0, 1];
+
+    my $str = sub {
+        my ($s) = @_;
+        my $text = '';
+        for my $c (split //, $s) {
+            my $o = ord $c;
+            if ($c eq '"') { $text .= '\\"'; }
+            elsif ($c eq '\\') { $text .= '\\\\'; }
+            elsif ($o < 0x20 || $o == 0x7f) { $text .= sprintf('\\u%04x', $o); }
+            elsif ($o > 0xffff) {
+                my $u = $o - 0x10000;
+                $text .= sprintf('\\u%04x\\u%04x', 0xd800 + ($u >> 10), 0xdc00 + ($u & 0x3ff));
+            }
+            elsif ($o > 0x7e) { $text .= sprintf('\\u%04x', $o); }
+            else { $text .= $c; }
+        }
+        return '"' . $text . '"';
+    };
+    my $enc;
+    $enc = sub {
+        my ($v) = @_;
+        return 'null' unless defined $v;
+        my $class = $blessed->($v);
+        return '{"unsupported":' . $str->($class) . '}' if defined $class;
+        my $kind = $reftype->($v);
+        if (defined $kind) {
+            if ($kind eq 'ARRAY') {
+                my @parts;
+                for my $x (@$v) { push @parts, $enc->($x); }
+                return '[' . join(',', @parts) . ']';
+            }
+            if ($kind eq 'HASH') {
+                my @parts;
+                for my $k (keys %$v) {
+                    push @parts, '[' . $str->($k) . ',' . $enc->($v->{$k}) . ']';
+                }
+                return '{"dict":[' . join(',', @parts) . ']}';
+            }
+            return $enc->($$v) if $kind eq 'SCALAR' || $kind eq 'REF';
+            return '{"unsupported":' . $str->($kind) . '}';
+        }
+        return $v ? 'true' : 'false' if $is_bool->($v);
+        my $flags = $sv_flags->($svref->(\$v));
+        if (($flags & ($IOK | $NOK)) && !($flags & $POK)) {
+            return '{"int":"' . $v . '"}' if ($flags & $IOK) && !($flags & $NOK);
+            return '{"float":"nan"}' if $v != $v;
+            return '{"float":"inf"}' if $v == $inf;
+            return '{"float":"-inf"}' if $v == -$inf;
+            return '{"float":"' . sprintf('%.17g', $v) . '"}';
+        }
+        return $str->($v);
+    };
+    my $describe = sub {
+        my ($e) = @_;
+        return "$e" unless ref $e;
+        my $class = $blessed->($e);
+        return '(error object: ' . (defined $class ? $class : $reftype->($e)) . ')';
+    };
+
+    # `ref` and `length`, not truth: a blessed error's overloaded bool must not decide this.
+    my $problem = $__cf_compile->(__CF_SOURCE__);
+    if (ref $problem || length $problem) {
+        my $text = $describe->($problem);
+        # What perl says of a file that did not compile (the source sets the flag once it runs).
+        $text .= "Execution of candidate.pl aborted due to compilation errors.\n"
+            unless $CF::Harness::started || $text =~ /BEGIN failed--compilation aborted/;
+        syswrite($err, $text);
+        exit 255;
+    }
     my $n = 0;
     for my $case (__CF_CASES__) {
         my ($id, $args) = @$case;
         my $line;
-        my @result = eval { main::__CF_ENTRY__(@$args) };
-        if ($@) {
-            my $why = "$@";
+        my @result;
+        my $ok = eval { @result = main::__CF_ENTRY__(@$args); 1 };
+        if (!$ok) {
+            my $why = $describe->($@);
             chomp $why;
-            $line = '{"id":' . $id . ',"ok":false,"error":' . CF::Harness::str($why) . '}';
+            $line = '{"id":' . $id . ',"ok":false,"error":' . $str->($why) . '}';
         } else {
             my $value = @result == 1 ? $result[0] : (@result ? \@result : undef);
-            $line = '{"id":' . $id . ',"ok":true,"value":' . CF::Harness::enc($value) . '}';
+            $line = '{"id":' . $id . ',"ok":true,"value":' . $enc->($value) . '}';
         }
-        syswrite($main::__CF_OUT, "\n" . '__CF_PREFIX__ ' . $line . "\n");
+        my ($dev, $ino) = (stat $out)[0, 1];
+        if ($dev != $out_dev || $ino != $out_ino) {
+            syswrite($err, "the harness's output descriptor was replaced\n");
+            exit 1;
+        }
+        syswrite($out, "\n" . '__CF_PREFIX__ ' . $line . "\n");
         $n++;
     }
-    syswrite($main::__CF_OUT, "\n" . '__CF_PREFIX__ DONE ' . $n . "\n");
+    syswrite($out, "\n" . '__CF_PREFIX__ DONE ' . $n . "\n");
 }
 """
 
@@ -116,6 +169,35 @@ class PerlRenderer(ScriptRenderer):
 
     def cases_table(self, rows: list[str]) -> str:
         return ", ".join(rows)
+
+    def driver(
+        self,
+        candidate: str,
+        entry_point: str,
+        cases: Sequence[tuple[int, Sequence[Value]]],
+        nonce: str,
+    ) -> str:
+        table = self.cases_table(
+            [self.case_row(case_id, [self.literal(v) for v in args]) for case_id, args in cases]
+        )
+        # The source goes in as bytes, so the eval reads it as perl reads a file.
+        source = (
+            '$CF::Harness::started = 1;\n# line 1 "candidate.pl"\n'
+            + self.strip_candidate(candidate)
+            + "\n"
+        )
+        literal = ascii_literal(
+            source.encode("utf-8", "surrogatepass"), '"\\$@', lambda b: f"\\x{b:02x}"
+        )
+        return self.prologue + fill_template(
+            self.harness,
+            {
+                "__CF_CASES__": table,
+                "__CF_ENTRY__": self.entry_ref(entry_point),
+                "__CF_PREFIX__": f"{MARKER} {nonce}",
+                "__CF_SOURCE__": literal,
+            },
+        )
 
 
 def perl_string(text: str) -> str:

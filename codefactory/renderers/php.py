@@ -4,24 +4,31 @@ from __future__ import annotations
 
 import math
 import re
+import secrets
+from collections.abc import Sequence
 
-from codefactory.renderers.base import ScriptRenderer, ascii_literal
+from codefactory.protocol import MARKER
+from codefactory.renderers.base import ScriptRenderer, ascii_literal, fill_template
 from codefactory.values import Value
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # PHP turns a string key that looks like a canonical decimal int into an int key.
 _INT_LIKE_KEY = re.compile(r"-?(0|[1-9][0-9]*)")
 
-# The serializer and the loop. Every builtin is fully qualified so that a candidate's namespace
-# cannot shadow it, and records go through \fwrite(\STDOUT), which ob_start cannot capture.
+# The harness comes before the candidate, so a `declare(ticks=1)` in the candidate cannot reach it,
+# and its state lives in locals of functions whose names carry a per-run tag (nothing to `global`,
+# nothing to predefine). Builtins are fully qualified (a namespace cannot shadow them; PHP cannot
+# redefine them) and records go through \fwrite(\STDOUT), which ob_start cannot capture; the run
+# argv disables the stream filter and wrapper functions that could rewrite that stream.
 _HARNESS = r"""
-function __cf_enc($v) {
+function __cf_enc___CF_TAG__($v) {
     if ($v === null) { return 'null'; }
     if (\is_bool($v)) { return $v ? 'true' : 'false'; }
     if (\is_int($v)) { return '{"int":"' . $v . '"}'; }
     if (\is_float($v)) {
         if (\is_nan($v)) { return '{"float":"nan"}'; }
         if (\is_infinite($v)) { return $v > 0 ? '{"float":"inf"}' : '{"float":"-inf"}'; }
+        \ini_set('serialize_precision', '-1');  // the candidate may have lowered it
         return '{"float":"' . \var_export($v, true) . '"}';
     }
     if (\is_string($v)) {
@@ -31,34 +38,44 @@ function __cf_enc($v) {
     if (\is_array($v)) {
         $parts = [];
         if (\array_is_list($v)) {
-            foreach ($v as $x) { $parts[] = __cf_enc($x); }
+            foreach ($v as $x) { $parts[] = __cf_enc___CF_TAG__($x); }
             return '[' . \implode(',', $parts) . ']';
         }
-        foreach ($v as $k => $x) { $parts[] = '[' . __cf_enc($k) . ',' . __cf_enc($x) . ']'; }
+        foreach ($v as $k => $x) {
+            $parts[] = '[' . __cf_enc___CF_TAG__($k) . ',' . __cf_enc___CF_TAG__($x) . ']';
+        }
         return '{"dict":[' . \implode(',', $parts) . ']}';
     }
+    // Objects are never converted: no __toString, jsonSerialize or property hook is called.
     return '{"unsupported":' . \json_encode(\is_object($v) ? \get_class($v) : \gettype($v)) . '}';
 }
-// Warnings become exceptions: Python raises where PHP would warn and carry on with null.
-\set_error_handler(function ($no, $msg, $file, $line) {
-    if (!(\error_reporting() & $no)) { return false; }
-    throw new \ErrorException($msg, 0, $no, $file, $line);
-}, \E_WARNING | \E_USER_WARNING | \E_RECOVERABLE_ERROR);
-$__cf_n = 0;
-foreach (__CF_CASES__ as $__cf_id => $__cf_args) {
-    try {
-        $__cf_line = '{"id":' . $__cf_id . ',"ok":true,"value":'
-            . __cf_enc(__CF_ENTRY__(...$__cf_args)) . '}';
-    } catch (\Throwable $__cf_e) {
-        $__cf_msg = \get_class($__cf_e) . ': ' . $__cf_e->getMessage();
-        $__cf_line = '{"id":' . $__cf_id . ',"ok":false,"error":'
-            . \json_encode($__cf_msg, \JSON_INVALID_UTF8_SUBSTITUTE) . '}';
+function __cf_run___CF_TAG__() {
+    // Warnings become exceptions: Python raises where PHP would warn and carry on with null.
+    \set_error_handler(static function ($no, $msg, $file, $line) {
+        if (!(\error_reporting() & $no)) { return false; }
+        throw new \ErrorException($msg, 0, $no, $file, $line);
+    }, \E_WARNING | \E_USER_WARNING | \E_RECOVERABLE_ERROR);
+    $n = 0;
+    foreach (__CF_CASES__ as $id => $args) {
+        try {
+            $line = '{"id":' . $id . ',"ok":true,"value":'
+                . __cf_enc___CF_TAG__(__CF_ENTRY__(...$args)) . '}';
+        } catch (\Throwable $e) {
+            $msg = \get_class($e) . ': ' . $e->getMessage();
+            $line = '{"id":' . $id . ',"ok":false,"error":'
+                . \json_encode($msg, \JSON_INVALID_UTF8_SUBSTITUTE) . '}';
+        }
+        \fwrite(\STDOUT, "\n__CF_PREFIX__ " . $line . "\n");
+        $n++;
     }
-    \fwrite(\STDOUT, "\n__CF_PREFIX__ " . $__cf_line . "\n");
-    $__cf_n++;
+    \fwrite(\STDOUT, "\n__CF_PREFIX__ DONE " . $n . "\n");
 }
-\fwrite(\STDOUT, "\n__CF_PREFIX__ DONE " . $__cf_n . "\n");
 """
+# `declare(strict_types=...)` must be the file's first statement: it moves above the harness.
+_STRICT_TYPES = re.compile(
+    r"\A((?:\s+|//[^\n]*|#[^\n]*|/\*.*?\*/)*)(declare\s*\(\s*strict_types\s*=\s*[01]\s*\)\s*;)",
+    re.DOTALL | re.IGNORECASE,
+)
 
 
 class PhpRenderer(ScriptRenderer):
@@ -103,6 +120,33 @@ class PhpRenderer(ScriptRenderer):
         code = candidate.strip()
         code = re.sub(r"^<\?php\b", "", code).strip()
         return re.sub(r"\?>\s*$", "", code)
+
+    def driver(
+        self,
+        candidate: str,
+        entry_point: str,
+        cases: Sequence[tuple[int, Sequence[Value]]],
+        nonce: str,
+    ) -> str:
+        table = self.cases_table(
+            [self.case_row(case_id, [self.literal(v) for v in args]) for case_id, args in cases]
+        )
+        tag = secrets.token_hex(8)
+        harness = fill_template(
+            self.harness,
+            {
+                "__CF_CASES__": table,
+                "__CF_ENTRY__": self.entry_ref(entry_point),
+                "__CF_PREFIX__": f"{MARKER} {nonce}",
+                "__CF_TAG__": tag,
+            },
+        )
+        code = self.strip_candidate(candidate)
+        declare = ""
+        if match := _STRICT_TYPES.match(code):
+            declare = match.group(2) + "\n"
+            code = match.group(1) + code[match.end() :]
+        return f"{self.prologue}{declare}{harness}\n{code}\n__cf_run_{tag}();\n"
 
 
 def php_string(text: str) -> str:
