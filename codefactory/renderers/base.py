@@ -148,7 +148,7 @@ class ScriptRenderer:
         entry_point: str,
         cases: Sequence[tuple[int, Sequence[Value]]],
         nonce: str,
-    ) -> str:
+    ) -> str | dict[str, str]:
         table = self.cases_table(
             [self.case_row(case_id, [self.literal(v) for v in args]) for case_id, args in cases]
         )

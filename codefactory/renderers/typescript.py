@@ -1,12 +1,10 @@
 """TypeScript: JavaScript's literals and serializer, typed signature hints, and a driver that
-type-checks the candidate but not the harness (its calls go through `any`)."""
+type-checks the candidate (a file of its own) but not the harness."""
 
 from __future__ import annotations
 
 from codefactory.renderers.javascript import JavaScriptRenderer
 from codefactory.types import Signature, Type
-
-_PROLOGUE = "// @ts-ignore\nconst __cf_write: any = require('fs').writeSync;\n"
 
 
 class TypeScriptRenderer(JavaScriptRenderer):
@@ -39,10 +37,14 @@ class TypeScriptRenderer(JavaScriptRenderer):
         )
         return f"function {entry_point}({params}): {self.type_name(signature.returns)}"
 
-    prologue = _PROLOGUE
+    program_file = "main.ts"
+    candidate_file = "candidate.ts"  # tsc compiles both files into /tmp/cf (the toml's run)
 
-    def cases_table(self, rows: list[str]) -> str:
-        return "[" + ", ".join(rows) + "] as any[]"
+    def harness_source(self, harness: str) -> str:
+        # The harness is plain JavaScript: not type-checked, and a module, so none of its names
+        # enters the global scope the candidate is checked in.
+        return "// @ts-nocheck\n" + harness + "export {};\n"
 
-    def entry_ref(self, entry_point: str) -> str:
-        return f"({entry_point} as any)"  # type-check the candidate, not the harness
+    def candidate_source(self, candidate: str) -> str:
+        # A statement first, so a `// @ts-nocheck` the candidate starts with is no file pragma.
+        return '"use strict"; ' + self.strip_candidate(candidate) + "\n"
