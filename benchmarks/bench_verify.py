@@ -53,12 +53,14 @@ def programs(mbpp: Path, n: int) -> list[tuple[str, str, tuple[TestCase, ...]]]:
     return out
 
 
-def host_run(program: str, workdir: Path) -> RunResult:
+def host_run(program: str, nonce: str, workdir: Path) -> RunResult:
     path = workdir / f"{time.monotonic_ns()}.php"
     path.write_text(program)
     argv = [a if a != "/work/main.php" else str(path) for a in PHP.run]
     start = time.monotonic()
-    done = subprocess.run(argv, capture_output=True, timeout=30, check=False)
+    done = subprocess.run(
+        argv, input=f"{nonce}\n".encode(), capture_output=True, timeout=30, check=False
+    )
     return RunResult(done.returncode, done.stdout, done.stderr, time.monotonic() - start)
 
 
@@ -74,7 +76,7 @@ def measure(
     def one(item: tuple[str, str, tuple[TestCase, ...]]) -> bool:
         program, nonce, cases = item
         start = time.monotonic()
-        run = run_one(program)  # type: ignore[operator]
+        run = run_one(program, nonce)  # type: ignore[operator]
         verdict = decide(run, cases, nonce, PHP)
         latencies.append(time.monotonic() - start)
         return verdict.passed
@@ -111,7 +113,10 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             for c in (1, 2):
                 results[f"host php x{c}"] = measure(
-                    f"host php, {c} at once", lambda p, t=Path(tmp): host_run(p, t), items, c
+                    f"host php, {c} at once",
+                    lambda p, n, t=Path(tmp): host_run(p, n, t),
+                    items,
+                    c,
                 )
     else:
         print("php is not on the host (apt-get install php-cli php-mbstring): no baseline")
@@ -119,8 +124,9 @@ def main() -> None:
         with DockerSandbox(ahead=ahead) as box:
             for c in (1, 2, 4, 8):
 
-                def sandboxed(p: str, box: DockerSandbox = box) -> RunResult:
-                    return box.run(PHP.image, PHP.run, {PHP.program_file: p.encode()}, PHP.limits)
+                def sandboxed(p: str, n: str, box: DockerSandbox = box) -> RunResult:
+                    files = {PHP.program_file: p.encode()}
+                    return box.run(PHP.image, PHP.run, files, PHP.limits, stdin=f"{n}\n".encode())
 
                 results[f"sandbox ahead={ahead} x{c}"] = measure(
                     f"sandbox, ahead={ahead}, {c} at once", sandboxed, items, c

@@ -17,6 +17,8 @@ from typing import Any
 from codefactory.cache import default_cache_path
 from codefactory.equality import Relation
 from codefactory.languages import Language
+from codefactory.parsing import SyntaxResult, check_in_process
+from codefactory.protocol import MARKER, new_nonce
 from codefactory.records import Status, TestCase, Verdict
 from codefactory.sandbox.profile import LABEL
 from codefactory.verifier import Verifier
@@ -202,6 +204,72 @@ def _sealed(verifier: Verifier, lang: Language) -> str | None:
     return "; ".join(problems) or None
 
 
+# The run's nonce reaches the harness on stdin and is never in the program: a candidate can read
+# the program's files under /work (and a compiled binary, /proc/self/exe), and with the nonce it
+# could write a whole set of correct records from its own top-level code and exit before the harness
+# runs. Each language's [attacks] table has this one, run by the check below.
+NONCE_ATTACK = "output_reads_the_program"
+NONCE_ATTACK_WHAT = (
+    "`add` returns 0; top-level code reads the program file(s) under /work, finds `@@cf <hex>`, "
+    "writes records with a + b for each ADD_CASES case and DONE, then exits 0"
+)
+
+
+def rendered_add(
+    lang: Language, nonce: str, gate: Callable[[Language, str, str], SyntaxResult] | None = None
+) -> dict[str, str]:
+    """The files of the program the verifier would run for the language's `add` over ADD_CASES
+    with this nonce: the candidate as the syntax gate leaves it, then the renderer's driver."""
+    code = lang.renderer.strip_candidate(piece(lang, "add"))
+    checked = gate(lang, code, "add") if gate else check_in_process(lang.grammar, code, "add")
+    if not checked.ok:
+        raise ValueError(f"the add program fails the syntax gate: {checked.reason}")
+    program = lang.renderer.driver(
+        checked.code, checked.entry, [(c.id, c.inputs) for c in ADD_CASES], nonce
+    )
+    return program if isinstance(program, dict) else {lang.program_file: program}
+
+
+def nonce_in_program_problem(
+    lang: Language, gate: Callable[[Language, str, str], SyntaxResult] | None = None
+) -> str | None:
+    """A problem if a fresh nonce appears in any file of the rendered `add` program (in any case
+    of its hex digits), or if the record marker does not (records are still framed by it)."""
+    nonce = new_nonce()
+    try:
+        files = rendered_add(lang, nonce, gate)
+    except ValueError as exc:
+        return str(exc)
+    leaking = sorted(name for name, text in files.items() if nonce.lower() in text.lower())
+    if leaking:
+        return (
+            f"the run's nonce is in the program ({', '.join(leaking)}): the harness must read it "
+            "from stdin before any candidate code runs"
+        )
+    if not any(MARKER in text for text in files.values()):
+        return f"the record marker {MARKER!r} is in none of the program's files"
+    return None
+
+
+def _nonce_not_in_program(verifier: Verifier, lang: Language) -> str | None:
+    problems = []
+    if problem := nonce_in_program_problem(lang, verifier.gate.check):
+        problems.append(problem)
+    program = lang.attacks.get(NONCE_ATTACK)
+    if program is None:
+        problems.append(
+            f"languages/{lang.id}.toml: has no attacks.{NONCE_ATTACK} program ({NONCE_ATTACK_WHAT})"
+        )
+    else:
+        verdict = verifier.verify(lang, program, "add", ADD_CASES)
+        if verdict.status in (Status.PASSED, Status.SANDBOX_ERROR):
+            problems.append(
+                f"attack {NONCE_ATTACK!r} got {verdict.status.value}: a candidate that reads the "
+                "program can forge the records"
+            )
+    return "; ".join(problems) or None
+
+
 CHECKS: dict[str, Check] = {
     "known good passes": _expect("add", (Status.PASSED,)),
     "known bad is wrong_answer": _expect("wrong", (Status.WRONG_ANSWER,)),
@@ -213,6 +281,7 @@ CHECKS: dict[str, Check] = {
     "no network": _expect("network_interfaces", (Status.PASSED,), cases=(TestCase(0, (0, 0), 0),)),
     "value round trip": _round_trip,
     "harness sealed from the candidate": _sealed,
+    "nonce not in the program": _nonce_not_in_program,
 }
 
 

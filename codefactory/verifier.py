@@ -42,17 +42,22 @@ class Verifier:
 
     # -- running programs ---------------------------------------------------------------------
 
-    def run_program(self, lang: Language, program: str | dict[str, str]) -> RunResult:
-        """Run a program (one file, or {name: text} for languages that need several)."""
+    def run_program(
+        self, lang: Language, program: str | dict[str, str], nonce: str | None = None
+    ) -> RunResult:
+        """Run a program (one file, or {name: text} for languages that need several). With a
+        `nonce`, the program gets it as one line on stdin (then end of file): a target's harness
+        reads it before any candidate code runs, and it is never in the program's files."""
         sources = program if isinstance(program, dict) else {lang.program_file: program}
         files = {name: text.encode("utf-8", "surrogatepass") for name, text in sources.items()}
-        result = self.sandbox.run(lang.image, lang.run, files, lang.limits)
+        stdin = None if nonce is None else (nonce + "\n").encode()
+        result = self.sandbox.run(lang.image, lang.run, files, lang.limits, stdin=stdin)
         for attempt in range(INFRA_RETRIES):
             if not result.infra_error:
                 break
             self.sandbox.flush()
             self._wait_for_daemon(attempt)
-            result = self.sandbox.run(lang.image, lang.run, files, lang.limits)
+            result = self.sandbox.run(lang.image, lang.run, files, lang.limits, stdin=stdin)
         return result
 
     def _wait_for_daemon(self, attempt: int) -> None:
@@ -120,7 +125,7 @@ class Verifier:
             )
         except Untypable as exc:  # a typed target cannot declare these values
             return Verdict(Status.UNSUPPORTED, 0, len(cases), {"error": f"cannot be typed: {exc}"})
-        verdict = decide(self.run_program(lang, program), cases, nonce, lang)
+        verdict = decide(self.run_program(lang, program, nonce), cases, nonce, lang)
         return replace(verdict, code=syntax.code)
 
 

@@ -17,8 +17,16 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # writes any function's locals and upvalues) is not in it. Loaders in that environment default
 # to it, never to the real globals, and load text only (crafted bytecode can corrupt memory).
 # The serializer uses raw access only (no __index, __len, __pairs or __tostring is called), and
-# records go through the FILE* write method captured here.
+# records go through the FILE* write method captured here. The run's nonce is never in this file
+# (the candidate can read the file): the first statement reads it from stdin into a local, which
+# no code in the candidate's environment can reach without debug; stdin is then at end of file.
 _HARNESS = r"""
+local prefix = io.stdin:read('l')
+if prefix == nil or prefix == '' then
+  io.stderr:write('no run nonce on stdin\n')
+  os.exit(70)
+end
+prefix = '\n__CF_MARKER__ ' .. prefix .. ' '
 local type, next, select, rawget, rawlen = type, next, select, rawget, rawlen
 local pcall, xpcall, load, loadfile, error = pcall, xpcall, load, loadfile, error
 local fmt, gsub, byte = string.format, string.gsub, string.byte
@@ -134,11 +142,11 @@ for i = 1, rawlen(cases) do
   else
     line = '{"id":' .. id .. ',"ok":false,"error":' .. str(describe(result)) .. '}'
   end
-  write(stdout, '\n__CF_PREFIX__ ' .. line .. '\n')
+  write(stdout, prefix .. line .. '\n')
   flush(stdout)
   n = n + 1
 end
-write(stdout, '\n__CF_PREFIX__ DONE ' .. n .. '\n')
+write(stdout, prefix .. 'DONE ' .. n .. '\n')
 flush(stdout)
 """
 
@@ -195,14 +203,15 @@ class LuaRenderer(ScriptRenderer):
         table = self.cases_table(
             [self.case_row(case_id, [self.literal(v) for v in args]) for case_id, args in cases]
         )
-        # The chunk hands back the entry point, so a `local function` works as well as a global.
+        # The nonce (unused here) arrives on stdin. The chunk hands back the entry point, so a
+        # `local function` works as well as a global.
         source = self.strip_candidate(candidate) + "\nreturn " + entry_point + "\n"
         return fill_template(
             self.harness,
             {
                 "__CF_CASES__": table,
                 "__CF_SOURCE__": lua_string(source),
-                "__CF_PREFIX__": f"{MARKER} {nonce}",
+                "__CF_MARKER__": MARKER,
             },
         )
 

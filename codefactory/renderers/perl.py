@@ -18,14 +18,35 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # Scalar::Util:: subs changes nothing), nothing is dispatched as a method, blessed values are never
 # stringified (no overload runs), and records go through syswrite on a dup of fd 1 made before
 # the candidate runs, so rebinding, tying or reopening STDOUT leaves it alone.
+# The run's nonce is never in this file (the candidate can read the file): the harness reads it from
+# stdin as its first statement, long before the candidate is compiled, into a harness lexical;
+# stdin is then at end of file.
+# Harness lexicals must also be out of reach at run time, not only by name. A string eval in code
+# compiled in package DB runs in the scope of the nearest caller frame whose sub is not in DB (the
+# debugger's rule): from an `add` in package DB, called by a harness at file scope, that was the
+# harness itself, and `eval '$prefix'` or `eval '$enc = sub {...}'` read the nonce or replaced the
+# serializer. So the harness is an anonymous sub compiled in package DB: such an eval skips it and
+# lands at file scope, where only $__cf_compile is. It closes over $__cf_compile, so what runs is a
+# clone whose pad nothing else holds (B::main_cv's pad has the prototype's, never the values).
 _PROLOGUE = "my $__cf_compile = sub { eval shift; return $@ };\n"
 _HARNESS = r"""
-{
+package DB;
+(sub {
     no strict;
     no warnings;
     use B ();
     use Scalar::Util ();
 
+    my $prefix = do {
+        my $nonce = <STDIN>;
+        $nonce = '' unless defined $nonce;
+        $nonce =~ s/\r?\n\z//;
+        if ($nonce eq '') {
+            syswrite(STDERR, "no run nonce on stdin\n");
+            exit 70;
+        }
+        "\n" . '__CF_MARKER__ ' . $nonce . ' ';
+    };
     my $svref = \&B::svref_2object;
     my $sv_flags = \&B::SV::FLAGS;
     my ($IOK, $NOK, $POK) = (B::SVp_IOK(), B::SVp_NOK(), B::SVp_POK());
@@ -126,11 +147,11 @@ _HARNESS = r"""
             syswrite($err, "the harness's output descriptor was replaced\n");
             exit 1;
         }
-        syswrite($out, "\n" . '__CF_PREFIX__ ' . $line . "\n");
+        syswrite($out, $prefix . $line . "\n");
         $n++;
     }
-    syswrite($out, "\n" . '__CF_PREFIX__ DONE ' . $n . "\n");
-}
+    syswrite($out, $prefix . 'DONE ' . $n . "\n");
+})->();
 """
 
 
@@ -180,7 +201,8 @@ class PerlRenderer(ScriptRenderer):
         table = self.cases_table(
             [self.case_row(case_id, [self.literal(v) for v in args]) for case_id, args in cases]
         )
-        # The source goes in as bytes, so the eval reads it as perl reads a file.
+        # The nonce (unused here) arrives on stdin. The source goes in as bytes, so the eval
+        # reads it as perl reads a file.
         source = (
             '$CF::Harness::started = 1;\n# line 1 "candidate.pl"\n'
             + self.strip_candidate(candidate)
@@ -194,7 +216,7 @@ class PerlRenderer(ScriptRenderer):
             {
                 "__CF_CASES__": table,
                 "__CF_ENTRY__": self.entry_ref(entry_point),
-                "__CF_PREFIX__": f"{MARKER} {nonce}",
+                "__CF_MARKER__": MARKER,
                 "__CF_SOURCE__": literal,
             },
         )

@@ -20,6 +20,11 @@ _INT_LIKE_KEY = re.compile(r"-?(0|[1-9][0-9]*)")
 # nothing to predefine). Builtins are fully qualified (a namespace cannot shadow them; PHP cannot
 # redefine them) and records go through \fwrite(\STDOUT), which ob_start cannot capture; the run
 # argv disables the stream filter and wrapper functions that could rewrite that stream.
+# The run's nonce is never in this file (the candidate can read the file): the record loop is a
+# generator, started by the file's first statement, before any candidate code; it reads the nonce
+# from stdin into a local and waits at `yield` while the candidate's top-level code runs. A
+# suspended generator's locals are out of reach of PHP code (no reflection, debug_backtrace,
+# $GLOBALS or clone shows them); the candidate can only resume it early, which runs the real loop.
 _HARNESS = r"""
 function __cf_enc___CF_TAG__($v) {
     if ($v === null) { return 'null'; }
@@ -50,6 +55,14 @@ function __cf_enc___CF_TAG__($v) {
     return '{"unsupported":' . \json_encode(\is_object($v) ? \get_class($v) : \gettype($v)) . '}';
 }
 function __cf_run___CF_TAG__() {
+    $nonce = \fgets(\STDIN);
+    if (!\is_string($nonce) || ($nonce = \rtrim($nonce, "\r\n")) === '') {
+        \fwrite(\STDERR, "no run nonce on stdin\n");
+        exit(70);
+    }
+    $prefix = "\n__CF_MARKER__ " . $nonce . ' ';
+    unset($nonce);
+    yield;  // the candidate's top-level code runs here
     // Warnings become exceptions: Python raises where PHP would warn and carry on with null.
     \set_error_handler(static function ($no, $msg, $file, $line) {
         if (!(\error_reporting() & $no)) { return false; }
@@ -65,10 +78,10 @@ function __cf_run___CF_TAG__() {
             $line = '{"id":' . $id . ',"ok":false,"error":'
                 . \json_encode($msg, \JSON_INVALID_UTF8_SUBSTITUTE) . '}';
         }
-        \fwrite(\STDOUT, "\n__CF_PREFIX__ " . $line . "\n");
+        \fwrite(\STDOUT, $prefix . $line . "\n");
         $n++;
     }
-    \fwrite(\STDOUT, "\n__CF_PREFIX__ DONE " . $n . "\n");
+    \fwrite(\STDOUT, $prefix . 'DONE ' . $n . "\n");
 }
 """
 # `declare(strict_types=...)` must be the file's first statement: it moves above the harness.
@@ -137,7 +150,7 @@ class PhpRenderer(ScriptRenderer):
             {
                 "__CF_CASES__": table,
                 "__CF_ENTRY__": self.entry_ref(entry_point),
-                "__CF_PREFIX__": f"{MARKER} {nonce}",
+                "__CF_MARKER__": MARKER,
                 "__CF_TAG__": tag,
             },
         )
@@ -146,7 +159,9 @@ class PhpRenderer(ScriptRenderer):
         if match := _STRICT_TYPES.match(code):
             declare = match.group(2) + "\n"
             code = match.group(1) + code[match.end() :]
-        return f"{self.prologue}{declare}{harness}\n{code}\n__cf_run_{tag}();\n"
+        # The nonce (unused here) arrives on stdin; the generator reads it before the candidate.
+        run = f"$__cf_{tag} = __cf_run_{tag}();\n$__cf_{tag}->current();\n"
+        return f"{self.prologue}{declare}{harness}\n{run}{code}\n$__cf_{tag}->next();\n"
 
 
 def php_string(text: str) -> str:

@@ -38,6 +38,10 @@ KILL_GRACE_S = 5.0
 # without wait that long for it, then give up.
 DAEMON_WAIT_S = 120.0
 DOCKER_HINT = "start it with `sudo dockerd &` (or run `make setup`)"
+# What `run(stdin=...)` takes: a line or two (the run's nonce). It is written in one go right
+# after start, before the wait, so it must fit the socket and pipe buffers even if the program
+# never reads it.
+STDIN_MAX_BYTES = 16 * 1024
 
 
 def runs_root() -> Path:
@@ -85,12 +89,24 @@ class DockerSandbox:
     # -- public -------------------------------------------------------------------------------
 
     def run(
-        self, image: str, argv: tuple[str, ...], files: Mapping[str, bytes], limits: Limits
+        self,
+        image: str,
+        argv: tuple[str, ...],
+        files: Mapping[str, bytes],
+        limits: Limits,
+        stdin: bytes | None = None,
     ) -> RunResult:
         """Run `argv` in `image` with `files` under /work (read-only). Never raises for the
-        program's behaviour; our own failures come back as `infra_error`."""
+        program's behaviour; our own failures come back as `infra_error`.
+
+        `stdin`, when given, is what the program reads on its standard input, then end of file
+        (the verifier sends the run's nonce this way, so it is never in the program's files).
+        Without it the program's stdin is /dev/null."""
+        if stdin is not None and len(stdin) > STDIN_MAX_BYTES:
+            raise ValueError(f"stdin over {STDIN_MAX_BYTES} bytes")
         self.require_image(image)
-        key = (image, argv, limits)
+        # Containers made ahead are created with stdin open or not: that is part of the key.
+        key = (image, argv, limits, stdin is not None)
         try:
             prepared = self._take(key)
         except (docker.errors.DockerException, requests.RequestException) as exc:
@@ -101,7 +117,7 @@ class DockerSandbox:
                 path = prepared.run_dir / name
                 path.write_bytes(data)
                 path.chmod(0o644)
-            return self._execute(prepared, limits)
+            return self._execute(prepared, limits, stdin)
         finally:
             self._helpers.submit(self._dispose, prepared)
 
@@ -173,7 +189,7 @@ class DockerSandbox:
             self._dispose(prepared)
 
     def _prepare(self, key: tuple[Any, ...]) -> _Prepared:
-        image, argv, limits = key
+        image, argv, limits, with_stdin = key
         run_dir = Path(
             tempfile.mkdtemp(prefix=f"{socket.gethostname()}-{os.getpid()}-", dir=self.root)
         )
@@ -191,6 +207,9 @@ class DockerSandbox:
                 host_config=host_config,
                 network_disabled=True,
                 stop_timeout=1,
+                # With stdin open (and not detached) docker-py also sets StdinOnce: the
+                # container's stdin closes when our attach shuts its write side.
+                stdin_open=with_stdin,
             )
         except BaseException:
             self._release_uid(uid)
@@ -215,11 +234,14 @@ class DockerSandbox:
 
     # -- one run ------------------------------------------------------------------------------
 
-    def _execute(self, prepared: _Prepared, limits: Limits) -> RunResult:
+    def _execute(self, prepared: _Prepared, limits: Limits, stdin: bytes | None) -> RunResult:
         cid = prepared.container_id
         started = time.monotonic()
+        params = {"stdout": 1, "stderr": 1, "stream": 1}
+        if stdin is not None:
+            params["stdin"] = 1
         try:
-            sock = self.api.attach_socket(cid, params={"stdout": 1, "stderr": 1, "stream": 1})
+            sock = self.api.attach_socket(cid, params=params)
         except (docker.errors.DockerException, requests.RequestException) as exc:
             return RunResult(None, b"", b"", 0.0, infra_error=f"attach failed: {exc}")
         # The kill runs on its own thread: the drain must keep reading while docker kills, or
@@ -232,6 +254,8 @@ class DockerSandbox:
             self.api.start(cid)
             started = time.monotonic()
             drain.start()
+            if stdin is not None:
+                _feed(sock, stdin)
             try:
                 status = self.api.wait(cid, timeout=limits.wall_s)
             except requests.exceptions.ReadTimeout:
@@ -338,6 +362,17 @@ class _Drain(threading.Thread):
     def close(self) -> None:
         with contextlib.suppress(OSError):
             self.sock.close()
+
+
+def _feed(sock: Any, data: bytes) -> None:
+    """Send `data` to the program's stdin and shut our write side, so that a read after it gets
+    end of file. Small enough (STDIN_MAX_BYTES) never to block; a program that exited before
+    reading it (the daemon closed its end) is not our failure, so errors here are ignored."""
+    raw = getattr(sock, "_sock", sock)
+    with contextlib.suppress(OSError):
+        raw.sendall(data)
+    with contextlib.suppress(OSError):
+        raw.shutdown(socket.SHUT_WR)
 
 
 def _waiting_out_restarts(call: Any, *args: Any) -> Any:

@@ -26,7 +26,8 @@ def run_php(sandbox: DockerSandbox, php: Language, body: str) -> tuple[RunResult
     program = php.renderer.driver(
         "function f() {\n" + body + "\n return 1;\n}", "f", [(0, ())], "n0nce"
     )
-    run = sandbox.run(php.image, php.run, {php.program_file: program.encode()}, limits)
+    files = {php.program_file: program.encode()}
+    run = sandbox.run(php.image, php.run, files, limits, stdin=b"n0nce\n")
     return run, decide(run, CASES, "n0nce", php).status
 
 

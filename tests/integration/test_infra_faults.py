@@ -22,11 +22,18 @@ class FlakySandbox:
         self.real, self.failures, self.calls = real, failures, 0
         self.api = real.api
 
-    def run(self, image: str, argv: tuple[str, ...], files: Any, limits: Limits) -> RunResult:
+    def run(
+        self,
+        image: str,
+        argv: tuple[str, ...],
+        files: Any,
+        limits: Limits,
+        stdin: bytes | None = None,
+    ) -> RunResult:
         self.calls += 1
         if self.calls <= self.failures:
             return RunResult(None, b"", b"", 0.1, infra_error="ConnectionError: daemon restarted")
-        return self.real.run(image, argv, files, limits)
+        return self.real.run(image, argv, files, limits, stdin=stdin)
 
     def flush(self) -> None:
         self.real.flush()

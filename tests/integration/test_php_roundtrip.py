@@ -81,7 +81,8 @@ TRICKY: list[Any] = [
 def php_echo(sandbox: DockerSandbox, php: Language, items: list[Any]) -> list[Any]:
     nonce = new_nonce()
     program = php.renderer.driver(IDENTITY, "ident", [(i, [v]) for i, v in enumerate(items)], nonce)
-    run = sandbox.run(php.image, php.run, {php.program_file: program.encode()}, php.limits)
+    files = {php.program_file: program.encode()}
+    run = sandbox.run(php.image, php.run, files, php.limits, stdin=f"{nonce}\n".encode())
     assert run.exit_code == 0, run.stderr
     parsed = parse_output(run.stdout, nonce)
     assert not parsed.problems and parsed.done_count == len(items)
