@@ -122,7 +122,8 @@ def test_tuples_of_varying_length_are_typed_as_sequences(lang: str, literal: str
 
 def test_typed_literals_follow_the_unified_parameter_type() -> None:
     cpp = get_language("cpp").renderer
-    program = cpp.driver("long long f(double x) { return 0; }", "f", [(0, [1]), (1, [2.5])], "n")
+    files = cpp.driver("long long f(double x) { return 0; }", "f", [(0, [1]), (1, [2.5])], "n")
+    program = files["main.cpp"]  # type: ignore[index]
     assert "auto a0 = 1.0;" in program and "auto a0 = 2.5;" in program  # int widened to double
 
 

@@ -7,6 +7,7 @@ accepts every call. Arguments are bound to locals first, so `T&` parameters comp
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Sequence
@@ -22,10 +23,28 @@ from codefactory.values import Value
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
-_PROLOGUE = "#include <bits/stdc++.h>\n#include <unistd.h>\n"
-_SERIALIZER = r"""
-namespace cf {
-inline std::string str(const std::string& s) {
+# Two translation units (sandboxes/cpp/cf-build builds them): the candidate's, and the harness's
+# (main.cpp), which no macro, inline definition or specialization of the candidate's reaches.
+# After the candidate comes one shim per signature, `call<k><R>`, an explicit specialization of a
+# template declared before the candidate, that calls the entry point and returns exactly what it
+# returns; a marker `type<k><R>()` names R, and cf-build reads it off the object file for the
+# harness. The shims' names carry a hash of the candidate, and every identifier in them is
+# #undef'd first, so the candidate's macros cannot touch them either. Only values cross between
+# the units.
+_CANDIDATE_HEAD = """#include <bits/stdc++.h>
+#include <unistd.h>
+namespace __CF_NS__ {
+template <class T> T& lval();
+__CF_DECLS__}
+"""
+_HARNESS = r"""// cf-tag __CF_TAG__
+#include <bits/stdc++.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "/tmp/cf_types.h"
+namespace __CF_NS__ {
+__CF_DECLS__inline std::string str(const std::string& s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     if (c == '"') out += "\\\"";
@@ -53,20 +72,32 @@ inline std::string enc(double v) {
   return std::string("{\"float\":\"") + buf + "\"}";
 }
 inline std::string enc(float v) { return enc(static_cast<double>(v)); }
+inline std::string enc(long double v) { return enc(static_cast<double>(v)); }
 inline std::string enc(const std::string& s) { return str(s); }
 inline std::string enc(const char* s) { return str(s); }
 template <typename T> std::string enc(const std::vector<T>& v);
+template <typename T> std::string enc(const std::deque<T>& v);
+template <typename T, size_t N> std::string enc(const std::array<T, N>& v);
 template <typename T> std::string enc(const std::optional<T>& v);
 template <typename K, typename V> std::string enc(const std::map<K, V>& m);
 template <typename K, typename V> std::string enc(const std::unordered_map<K, V>& m);
 template <typename T> std::string enc(const std::set<T>& s);
+template <typename T> std::string enc(const std::unordered_set<T>& s);
 template <typename A, typename B> std::string enc(const std::pair<A, B>& p);
 template <typename... Ts> std::string enc(const std::tuple<Ts...>& t);
-template <typename T> std::string enc(const std::vector<T>& v) {
+template <typename S> std::string enc_seq(const S& v) {
   std::string out = "[";
-  for (size_t i = 0; i < v.size(); ++i) { if (i) out += ","; out += enc(static_cast<T>(v[i])); }
+  bool first = true;
+  for (const auto& x : v) {
+    if (!first) out += ",";
+    first = false;
+    out += enc(x);
+  }
   return out + "]";
 }
+template <typename T> std::string enc(const std::vector<T>& v) { return enc_seq(v); }
+template <typename T> std::string enc(const std::deque<T>& v) { return enc_seq(v); }
+template <typename T, size_t N> std::string enc(const std::array<T, N>& v) { return enc_seq(v); }
 template <typename T> std::string enc(const std::optional<T>& v) {
   return v ? enc(*v) : std::string("null");
 }
@@ -84,12 +115,11 @@ template <typename K, typename V> std::string enc(const std::map<K, V>& m) { ret
 template <typename K, typename V> std::string enc(const std::unordered_map<K, V>& m) {
   return enc_map(m);
 }
-template <typename T> std::string enc(const std::set<T>& s) {
-  std::string out = "{\"set\":[";
-  bool first = true;
-  for (const auto& x : s) { if (!first) out += ","; first = false; out += enc(x); }
-  return out + "]}";
+template <typename S> std::string enc_set(const S& s) {
+  return "{\"set\":" + enc_seq(s) + "}";
 }
+template <typename T> std::string enc(const std::set<T>& s) { return enc_set(s); }
+template <typename T> std::string enc(const std::unordered_set<T>& s) { return enc_set(s); }
 template <typename A, typename B> std::string enc(const std::pair<A, B>& p) {
   return "[" + enc(p.first) + "," + enc(p.second) + "]";
 }
@@ -101,33 +131,83 @@ template <typename... Ts> std::string enc(const std::tuple<Ts...>& t) {
   }, t);
   return out + "]";
 }
-inline void write_all(const std::string& s) {
+// Raw system calls, so that not even a patched GOT entry sits between the record and fd 3.
+inline long sys3(long nr, long a, long b, long c) {
+#if defined(__x86_64__)
+  long ret;
+  __asm__ volatile("syscall"
+                   : "=a"(ret)
+                   : "0"(nr), "D"(a), "S"(b), "d"(c)
+                   : "rcx", "r11", "memory");
+  return ret;
+#else
+  return ::syscall(nr, a, b, c);
+#endif
+}
+// cf-build compiles in which file fd 3 must be (the real stdout); a candidate that rebound it
+// (dup2 in a static initializer, say) gets no records at all.
+inline bool records_fd_intact() {
+  struct stat st;
+  if (sys3(SYS_fstat, 3, reinterpret_cast<long>(&st), 0) != 0) return false;
+  return st.st_dev == CF_RECORDS_DEV && st.st_ino == CF_RECORDS_INO;
+}
+// The run's nonce, read from stdin before any of the candidate's static initializers runs
+// (cf-build refuses a candidate with earlier ones: .preinit_array, prioritized constructors,
+// .init code, ifunc resolvers). It is not in the program the candidate can read.
+static char nonce[64];
+__attribute__((constructor(101))) static void read_nonce() {
+  size_t n = 0;
+  char c;
+  while (n + 1 < sizeof nonce && sys3(SYS_read, 0, reinterpret_cast<long>(&c), 1) == 1 && c != '\n')
+    nonce[n++] = c;
+  nonce[n] = 0;
+}
+inline void emit(const std::string& body) {
+  std::string s = std::string("\n__CF_MARKER__ ") + nonce + " " + body + "\n";
   const char* p = s.data();
   size_t n = s.size();
-  while (n) {
-    ssize_t w = ::write(1, p, n);
+  while (n && records_fd_intact()) {
+    long w = sys3(SYS_write, 3, reinterpret_cast<long>(p), static_cast<long>(n));
+    if (w == -4) continue;  // EINTR
     if (w <= 0) return;
     p += w;
     n -= static_cast<size_t>(w);
   }
 }
-}  // namespace cf
+template <typename F> void run_case(long long id, F&& call) {
+  std::string head = "{\"id\":" + std::to_string(id);
+  std::string line;
+  try {
+    auto&& r = call();
+    line = head + ",\"ok\":true,\"value\":" + enc(r) + "}";
+  } catch (const std::exception& e) {
+    line = head + ",\"ok\":false,\"error\":" + str(e.what()) + "}";
+  } catch (...) {
+    line = head + ",\"ok\":false,\"error\":\"unknown exception\"}";
+  }
+  emit(line);
+}
+}  // namespace __CF_NS__
+int main() {
+  if (!__CF_NS__::nonce[0]) {
+    fprintf(stderr, "no run nonce on stdin\n");
+    return 2;
+  }
+  int n = 0;
+__CF_CASES__  __CF_NS__::emit("DONE " + std::to_string(n));
+  return 0;
+}
 """
-_CASE = r"""  {
-    std::string line;
-    try {
+_CASE = """  {
 __CF_ARGS__
-      auto r = __CF_ENTRY__(__CF_NAMES__);
-      line = "{\"id\":__CF_ID__,\"ok\":true,\"value\":" + cf::enc(r) + "}";
-    } catch (const std::exception& e) {
-      line = std::string("{\"id\":__CF_ID__,\"ok\":false,\"error\":") + cf::str(e.what()) + "}";
-    } catch (...) {
-      line = "{\"id\":__CF_ID__,\"ok\":false,\"error\":\"unknown exception\"}";
-    }
-    cf::write_all("\n__CF_PREFIX__ " + line + "\n");
-    ++cf_n;
+    __CF_NS__::run_case(__CF_ID__, [&]() -> decltype(auto) {
+      return __CF_NS__::call__CF_K__<CF_RETURN___CF_K__>(__CF_NAMES__);
+    });
+    ++n;
   }
 """
+# Names the preprocessor will not #undef.
+_NOT_MACROS = frozenset({"defined", "_Pragma", "__VA_ARGS__", "__VA_OPT__"})
 
 
 class CppRenderer(TypedRenderer):
@@ -215,7 +295,7 @@ class CppRenderer(TypedRenderer):
     def strip_candidate(self, candidate: str) -> str:
         # The harness owns main(); a main() the model wrote is kept but renamed, so that
         # whatever it used still compiles.
-        return re.sub(r"\bint\s+main\s*\(", "int cf_candidate_main(", candidate.strip())
+        return re.sub(r"\b(int|signed)\s+main\s*\(", r"\1 cf_candidate_main(", candidate.strip())
 
     def driver(
         self,
@@ -223,11 +303,19 @@ class CppRenderer(TypedRenderer):
         entry_point: str,
         cases: Sequence[tuple[int, Sequence[Value]]],
         nonce: str,
-    ) -> str:
+    ) -> dict[str, str]:
+        code = self.strip_candidate(candidate)
+        # Names the candidate cannot predefine (they would have to contain its own hash); the
+        # nonce (unused here) arrives on stdin.
+        tag = hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        ns = f"cf_{tag}"
+        signatures: dict[tuple[str, ...], int] = {}  # parameter types -> shim number
         blocks = []
         for (case_id, args), kinds in zip(cases, self.case_types(cases), strict=True):
+            params = tuple(self.type_name(t) for t in kinds)
+            k = signatures.setdefault(params, len(signatures))
             lines = [
-                f"      auto a{i} = {self.typed_literal(arg, kinds[i])};"
+                f"    auto a{i} = {self.typed_literal(arg, kinds[i])};"
                 for i, arg in enumerate(args)
             ]
             blocks.append(
@@ -235,20 +323,49 @@ class CppRenderer(TypedRenderer):
                     _CASE,
                     {
                         "__CF_ARGS__": "\n".join(lines),
-                        "__CF_ENTRY__": entry_point,
+                        "__CF_NS__": ns,
+                        "__CF_K__": str(k),
                         "__CF_NAMES__": ", ".join(f"a{i}" for i in range(len(args))),
                         "__CF_ID__": str(case_id),
-                        "__CF_PREFIX__": f"{MARKER} {nonce}",
                     },
                 )
             )
-        main = (
-            "int main() {\n  int cf_n = 0;\n"
-            + "".join(blocks)
-            + f'  cf::write_all("\\n{MARKER} {nonce} DONE " + std::to_string(cf_n) + "\\n");\n'
-            + "  return 0;\n}\n"
+        decls, shims = [], []
+        for params, k in signatures.items():
+            refs = ", ".join(f"{p}&" for p in params)
+            decls.append(
+                f"template <class R> R call{k}({refs});\ntemplate <class R> void type{k}();\n"
+            )
+            r = f"{ns}_r{k}"
+            lvals = ", ".join(f"{ns}::lval<{p}>()" for p in params)
+            named = ", ".join(f"{p}& a{i}" for i, p in enumerate(params))
+            names = ", ".join(f"a{i}" for i in range(len(params)))
+            shims.append(
+                f"using {r} = decltype(({entry_point})({lvals}));\n"
+                f"template <> {r} {ns}::call{k}<{r}>({named}) {{\n"
+                f"  return ({entry_point})({names});\n}}\n"
+                f"template <> void {ns}::type{k}<{r}>() {{}}\n"
+            )
+        tail = "".join(shims)
+        undefs = "".join(
+            f"#undef {name}\n"
+            for name in sorted(set(re.findall(r"\b[A-Za-z_]\w*", tail)) - _NOT_MACROS)
         )
-        return _PROLOGUE + self.strip_candidate(candidate) + "\n" + _SERIALIZER + main
+        head = fill_template(_CANDIDATE_HEAD, {"__CF_NS__": ns, "__CF_DECLS__": "".join(decls)})
+        harness = fill_template(
+            _HARNESS,
+            {
+                "__CF_TAG__": tag,
+                "__CF_NS__": ns,
+                "__CF_DECLS__": "".join(decls),
+                "__CF_MARKER__": MARKER,
+                "__CF_CASES__": "".join(blocks),
+            },
+        )
+        # A blank line ends a trailing backslash-newline of the candidate's; `;` ends any
+        # declaration it left open.
+        candidate_unit = head + code + "\n\n;\n" + undefs + tail
+        return {"main.cpp": harness, "candidate.cpp": candidate_unit}
 
 
 def cpp_bytes(data: bytes) -> str:
