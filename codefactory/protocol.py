@@ -6,8 +6,11 @@ line, each on a line of its own:
     @@cf <nonce> {"id": 0, "ok": true, "value": <tagged>}
     @@cf <nonce> DONE <n>
 
-The nonce is per run. It is not a secret: what makes forging useless is that expected values never
-enter the sandbox and the host compares. Parsing here is strict; deciding is `verdict.py`'s job.
+The nonce is per run and reaches the program on stdin only, never in its text: the harness reads it
+before any candidate code runs and keeps it where the candidate cannot reach, so a candidate that
+reads the program file cannot frame records of its own (it could compute right answers with hidden
+code and exit before the harness). Expected values never enter the sandbox and the host compares.
+Parsing here is strict; deciding is `verdict.py`'s job.
 """
 
 from __future__ import annotations
