@@ -132,16 +132,19 @@ class SyntaxGate:
         if not code.strip():
             return SyntaxResult(False, "no code")
         with self._lock:
-            pool = self._pool or self._start()
-            future = pool.submit(check_in_process, lang.grammar, code, entry_point)
-            try:
-                return future.result(timeout=PARSE_TIMEOUT_S)
-            except FutureTimeout:
-                self._kill()
-                return SyntaxResult(False, f"parser gave up after {PARSE_TIMEOUT_S:.0f} s")
-            except (BrokenProcessPool, MemoryError):
-                self._kill()
-                return SyntaxResult(False, "parser ran out of memory")
+            # A worker that died may have died of something else (killed, never started): only
+            # a second death on the same text, in a fresh worker, is the candidate's doing.
+            for _ in range(2):
+                pool = self._pool or self._start()
+                try:
+                    future = pool.submit(check_in_process, lang.grammar, code, entry_point)
+                    return future.result(timeout=PARSE_TIMEOUT_S)
+                except FutureTimeout:
+                    self._kill()
+                    return SyntaxResult(False, f"parser gave up after {PARSE_TIMEOUT_S:.0f} s")
+                except (BrokenProcessPool, MemoryError):
+                    self._kill()
+            return SyntaxResult(False, "parser ran out of memory")
 
     def _start(self) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")

@@ -36,3 +36,38 @@ def test_gate_finds_a_camel_case_entry_point_and_prefers_the_exact_name() -> Non
     assert check_in_process(js, both, "sort_matrix").entry == "sort_matrix"
     other = check_in_process(js, "function sortRows(m) { return m; }\n", "sort_matrix")
     assert not other.ok and other.reason == "no function named sort_matrix (defined: sortRows)"
+
+
+class _DeadPool:
+    """A worker pool whose worker died before it could parse anything."""
+
+    def submit(self, *args: object) -> object:
+        from concurrent.futures.process import BrokenProcessPool
+
+        raise BrokenProcessPool("worker died")
+
+    def shutdown(self, **kwargs: object) -> None:
+        pass
+
+
+def test_a_worker_that_died_once_is_not_the_candidate_s_fault() -> None:
+    from codefactory.languages import get_language
+    from codefactory.parsing import SyntaxGate
+
+    gate = SyntaxGate()
+    real_start = gate._start
+    starts: list[int] = []
+
+    def start_dead_then_real() -> object:
+        starts.append(1)
+        if len(starts) == 1:
+            gate._pool = _DeadPool()  # type: ignore[assignment]
+            return gate._pool
+        return real_start()
+
+    gate._start = start_dead_then_real  # type: ignore[method-assign]
+    try:
+        result = gate.check(get_language("php"), "function add($a, $b) { return $a + $b; }", "add")
+    finally:
+        gate.close()
+    assert result.ok and len(starts) == 2
