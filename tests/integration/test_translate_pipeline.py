@@ -177,3 +177,21 @@ def test_python_files_get_inputs_from_the_model(
     )
     assert [r["task_id"] for r in outcome.train] == ["lib.py::clamp"]
     assert outcome.train[0]["tests_from_source"] == 3  # the proposed calls; the rest augmented
+
+
+def test_a_bug_in_one_row_costs_that_row_and_is_counted(
+    verifier: Verifier, php: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An exception in a stage thread used to vanish with its row: neither output nor funnel."""
+    real = Translator._with_tests
+
+    def broken_for_add(self: Translator, task: object, source: object) -> None:
+        if getattr(source, "entry_point", "") == "add":
+            raise RuntimeError("boom")
+        real(self, task, source)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Translator, "_with_tests", broken_for_add)
+    outcome = run(verifier, php, None, FakeBackend(script=script))
+    assert {r["task_id"] for r in outcome.train} == {"floor_div"}  # type: ignore[attr-defined]
+    totals = outcome.funnel.to_json()["totals"]  # type: ignore[attr-defined]
+    assert totals.get("internal error: RuntimeError: boom") == 1
