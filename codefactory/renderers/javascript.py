@@ -16,14 +16,52 @@ SAFE_INT = 2**53  # beyond this a JS number is not an exact integer
 # what the harness relies on after the candidate starts was captured before (comments inside).
 _HARNESS = r"""
 'use strict';
+const $fs = require('fs');
+const $process = process;
+// The run's nonce, the very first thing: stdin's first line (then end of file), read before any
+// candidate code is compiled or run. It is in no file of the program (the candidate can read
+// those), and it stays in this module's scope, which the candidate's realm cannot reach. The
+// process's memory is readable (/proc/self/mem): a candidate that finds the nonce there is
+// stopped by the exit guard and the fd 1 check below (attacks output_exit_early, output_fd_swap).
+const $NONCE = (function readNonce() {
+  const buf = new Uint8Array(4096);
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  let n = 0;
+  let end = -1;
+  while (end < 0 && n < buf.length) {
+    let got;
+    try {
+      got = $fs.readSync(0, buf, n, buf.length - n, null);
+    } catch (e) {
+      if (e && (e.code === 'EAGAIN' || e.code === 'EINTR')) {
+        Atomics.wait(nap, 0, 0, 1);  // a non-blocking pipe with nothing in it yet
+        continue;
+      }
+      break;
+    }
+    if (!(got > 0)) break;  // end of file
+    for (let i = n; i < n + got; i++) {
+      if (buf[i] === 10 || buf[i] === 13) {
+        end = i;
+        break;
+      }
+    }
+    n += got;
+  }
+  let text = '';
+  for (let i = 0; i < (end < 0 ? n : end); i++) text += String.fromCharCode(buf[i]);
+  if (!/^[0-9a-f]+$/i.test(text)) {
+    $fs.writeSync(2, 'no run nonce on stdin\n');
+    $process.reallyExit(70);
+  }
+  return text;
+})();
 // The candidate runs in a vm context of its own, so its globals and prototypes are not the
 // harness's; every builtin the harness uses after the candidate starts is captured here first,
 // and the raw fs binding's functions stand in for fs.writeSync (whose internals look up
 // patchable properties at call time). Nothing below calls a method the returned value can define.
-const $fs = require('fs');
 const $vm = require('vm');
 const $util = require('util');
-const $process = process;
 const $binding = $process.binding('fs');
 const $apply = Reflect.apply;
 const $fstat = $binding.fstat;
@@ -51,7 +89,7 @@ const $setValues = Set.prototype.values;
 const $setNext = $getPrototypeOf(new Set().values()).next;
 const $ObjectPrototype = Object.prototype;
 const HEX = '0123456789abcdef';
-const PREFIX = __CF_PREFIX__;
+const PREFIX = __CF_MARKER__ + ' ' + $NONCE;  // frames every record and DONE
 
 // Writes all of `text` (ASCII) to fd, retrying a full non-blocking pipe.
 function $write(fd, text) {
@@ -318,7 +356,8 @@ class JavaScriptRenderer(ScriptRenderer):
         return harness
 
     # Two files: the harness reads the candidate and compiles it in a context of its own (the
-    # Renderer protocol allows a dict; ScriptRenderer.driver is typed for one file).
+    # Renderer protocol allows a dict; ScriptRenderer.driver is typed for one file). The nonce
+    # is unused: the harness reads it from stdin, and neither file contains it.
     def driver(
         self,
         candidate: str,
@@ -334,7 +373,7 @@ class JavaScriptRenderer(ScriptRenderer):
             {
                 "__CF_CASES__": json.dumps(table),
                 "__CF_ENTRY__": json.dumps(entry_point),
-                "__CF_PREFIX__": json.dumps(f"{MARKER} {nonce}"),
+                "__CF_MARKER__": json.dumps(MARKER),
             },
         )
         return {
