@@ -9,95 +9,159 @@ exact to 2^53 where R's 32-bit integers would overflow on products of the augmen
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
-from codefactory.renderers.base import ScriptRenderer, ascii_literal
+from codefactory.protocol import MARKER
+from codefactory.renderers.base import ScriptRenderer, ascii_literal, fill_template
 from codefactory.values import Value
 
 EXACT_DOUBLE_INT = 2**53
 
-# Records go through the stdout connection the candidate's own prints use, so their order is
-# kept (a second connection has a buffer of its own that could flush after DONE).
-_PROLOGUE = ""
-_HARNESS = r"""
-.cf_str <- function(s) {
-  if (base::is.na(s)) return("null")
-  codes <- base::utf8ToInt(base::enc2utf8(s))
-  if (base::anyNA(codes)) return('{"unsupported":"invalid UTF-8 string"}')
-  parts <- base::vapply(codes, function(o) {
-    if (o == 34L) return('\\"')
-    if (o == 92L) return('\\\\')
-    if (o >= 32L && o < 127L) return(base::intToUtf8(o))
-    if (o > 65535L) {
-      u <- o - 65536L
-      return(base::sprintf('\\u%04x\\u%04x', 55296L + u %/% 1024L, 56320L + u %% 1024L))
+# The harness is main.R; the candidate is candidate.R (DESIGN.md §5.5). R lets code reach
+# whatever it can name or find on the stack: it can rebind base functions (unlockBinding,
+# assignInNamespace), shadow `[[` or `if` in the global env, add S3 methods for a class its value
+# carries, sink() the output, walk sys.frames() into a caller's environment to plant active
+# bindings or on.exit(return(...)) there, and run finalizers in the middle of other code. So the
+# setup below runs before any candidate code: it reads the run's nonce from stdin, parses the
+# candidate and builds the whole run as one expression of constants, whose every function is an
+# object captured from base now (no name is looked up later): the candidate's top-level code in
+# an environment of its own, then per case cat(prefix, id, <value>) to the stdout connection
+# taken before any sink(). The serializer is not a function either: each value is substituted,
+# quoted, into expression templates of captured builtins (recursion goes through substitute and
+# eval), so no harness frame holds a variable anything could overwrite, nothing of the harness is
+# reachable from the stack, and the value's class is dropped before it is looked at (no S3 or S4
+# method runs). An error, the candidate's or ours, ends the run through R's own top level: no
+# record, exit status 1.
+_HARNESS = r"""# codefactory harness: see codefactory/renderers/r.py
+.Internal(eval((function() {
+  stdin <- file("stdin")
+  nonce <- readLines(stdin, n = 1L, warn = FALSE)
+  close(stdin)
+  if (length(nonce) != 1L || !grepl("^[0-9A-Fa-f]+$", nonce)) {
+    cat("no run nonce on stdin\n", file = stderr())
+    quit(save = "no", status = 1L)
+  }
+  exprs <- tryCatch(parse(file = "/work/candidate.R", keep.source = FALSE), error = function(e) e)
+  if (inherits(exprs, "error")) {
+    why <- conditionMessage(exprs)
+    short <- sub("^[^:]*:[0-9]+:[0-9]+: ", "", why)
+    cat("Error: ", short, "\n", why, "\n", sep = "", file = stderr())
+    quit(save = "no", status = 1L)
+  }
+  K <- mget(c("if", "switch", "quote", "substitute", "invisible", "{", "(", "&&", "!", "&", "|",
+              "==", "!=", ">", "<", "+", "-", "*", "%/%", "[", "[[", "length", "names", "attr",
+              "unclass", "isS4", "is.null", "is.na", "is.nan", "is.infinite", "enc2utf8",
+              "seq_len", "c", "list", "any", "as.call", ".Internal"), envir = baseenv())
+  box <- new.env(parent = emptyenv())
+  where <- new.env(parent = emptyenv())
+  lockEnvironment(where, bindings = TRUE)
+  call <- function(f, ...) as.call(list(f, ...))
+  internal <- function(name, ...) call(K[[".Internal"]], as.call(c(list(as.name(name)), list(...))))
+  # .cf_rec(template, e): the template with its `v` replaced by quote(<value of e>), evaluated.
+  rec <- function(name, e) {
+    template <- internal("get", name, box, "any", FALSE)
+    quoted <- call(K[["as.call"]], call(K[["list"]], K[["quote"]], e))
+    bound <- as.call(list(K[["list"]], v = quoted))
+    substituted <- internal("do.call", K[["substitute"]], call(K[["list"]], template, bound), where)
+    internal("eval", substituted, where, NULL)
+  }
+  inline <- function(e) {
+    if (!is.call(e)) return(e)
+    f <- e[[1L]]
+    name <- if (is.symbol(f)) as.character(f) else ""
+    if (identical(name, ".cf_rec")) return(rec(as.character(e[[2L]]), inline(e[[3L]])))
+    if (identical(name, ".Internal")) {
+      inner <- e[[2L]]
+      for (i in seq_along(inner)[-1L]) inner[i] <- list(inline(inner[[i]]))
+      return(call(K[[".Internal"]], inner))
     }
-    base::sprintf('\\u%04x', o)
-  }, "")
-  base::paste0('"', base::paste(parts, collapse = ""), '"')
-}
-
-.cf_scalar <- function(x) {
-  type <- base::typeof(x)
-  if (type == "logical") return(if (base::is.na(x)) "null" else if (x) "true" else "false")
-  if (type == "integer") {
-    return(if (base::is.na(x)) "null" else base::paste0('{"int":"', base::as.character(x), '"}'))
+    if (!name %in% names(K)) stop("harness template calls ", deparse(f))
+    e[[1L]] <- K[[name]]
+    for (i in seq_along(e)[-1L]) e[i] <- list(inline(e[[i]]))
+    e
   }
-  if (type == "double") {
-    if (base::is.nan(x)) return('{"float":"nan"}')
-    if (base::is.na(x)) return("null")
-    if (base::is.infinite(x)) return(if (x > 0) '{"float":"inf"}' else '{"float":"-inf"}')
-    return(base::paste0('{"float":"', base::sprintf("%.17g", x), '"}'))
+  gsub_fixed <- function(from, to, x) {
+    call(as.name(".Internal"), call(as.name("gsub"), from, to, x, FALSE, FALSE, TRUE, FALSE))
   }
-  if (type == "character") return(.cf_str(x))
-  base::paste0('{"unsupported":', .cf_str(type), '}')
-}
-
-.cf_enc <- function(v) {
-  if (base::is.null(v)) return("null")
-  if (base::is.factor(v)) v <- base::as.character(v)
-  if (!base::is.atomic(v) && !base::is.list(v)) {
-    return(base::paste0('{"unsupported":', .cf_str(base::typeof(v)), '}'))
+  escape <- gsub_fixed('"', '\\"', gsub_fixed("\\", "\\\\", quote(v)))
+  for (code in 1:31) escape <- gsub_fixed(intToUtf8(code), sprintf("\\u%04x", code), escape)
+  templates <- list(
+    # any value
+    T = quote(
+      if (isS4(v)) '{"unsupported":"S4 object"}'
+      else if (.Internal(inherits(v, "factor", FALSE))) .cf_rec(T, attr(v, "levels")[unclass(v)])
+      else if (.Internal(typeof(unclass(v))) == "NULL") "null"
+      else if (any(.Internal(typeof(unclass(v))) ==
+                   c("logical", "integer", "double", "character", "list")))
+        .cf_rec(W, list(unclass(v), .cf_rec(I, unclass(v))))
+      else .Internal(paste0(list('{"unsupported":', .cf_rec(S, .Internal(typeof(unclass(v)))),
+                                 "}"), NULL, FALSE))
+    ),
+    # list(value without its class, its items encoded): a dict, a scalar or a list
+    W = quote(
+      if (!is.null(names(v[[1L]])) && length(v[[1L]]) == 0L) '{"dict":[]}'
+      else if (!is.null(names(v[[1L]])) && any(names(v[[1L]]) != "" | is.na(names(v[[1L]]))))
+        .Internal(paste0(list('{"dict":[',
+                              .Internal(paste0(list("[", .cf_rec(S, names(v[[1L]])), ",", v[[2L]],
+                                                    "]"), ",", FALSE)),
+                              "]}"), NULL, FALSE))
+      else if (.Internal(typeof(v[[1L]])) != "list" && length(v[[1L]]) == 1L) v[[2L]]
+      else .Internal(paste0(list("[", .Internal(paste0(list(v[[2L]]), ",", FALSE)), "]"),
+                            NULL, FALSE))
+    ),
+    # the items of an atomic vector or list, one string each
+    I = quote(switch(.Internal(typeof(v)),
+      logical = c("false", "true", "null")[1L + (!is.na(v) & v) + 2L * is.na(v)],
+      integer = c(.Internal(sprintf('{"int":"%d"}', v)), "null")[
+        seq_len(length(v)) + is.na(v) * (length(v) + 1L - seq_len(length(v)))],
+      double = c(.Internal(sprintf('{"float":"%.17g"}', v)), '{"float":"nan"}', "null",
+                 '{"float":"inf"}', '{"float":"-inf"}')[seq_len(length(v))
+        + is.nan(v) * (length(v) + 1L - seq_len(length(v)))
+        + (is.na(v) & !is.nan(v)) * (length(v) + 2L - seq_len(length(v)))
+        + (is.infinite(v) & v > 0) * (length(v) + 3L - seq_len(length(v)))
+        + (is.infinite(v) & v < 0) * (length(v) + 4L - seq_len(length(v)))],
+      character = .cf_rec(S, v),
+      list = .cf_rec(E, v))),
+    # the elements of a list, halving (depth log n)
+    E = quote(
+      if (length(v) == 0L) NULL
+      else if (length(v) == 1L) .cf_rec(T, v[[1L]])
+      else c(.cf_rec(E, v[seq_len(length(v) %/% 2L)]), .cf_rec(E, v[-seq_len(length(v) %/% 2L)]))
+    ),
+    # strings: JSON strings, null for NA, unsupported when not UTF-8
+    S = quote(c(
+      .Internal(paste0(list('"', .cf_rec(X, c(enc2utf8(v), "")[seq_len(length(v))
+        + !(!is.na(v) & .Internal(validUTF8(enc2utf8(v))))
+          * (length(v) + 1L - seq_len(length(v)))]), '"'), NULL, FALSE)),
+      "null", '{"unsupported":"invalid UTF-8 string"}')[seq_len(length(v))
+        + is.na(v) * (length(v) + 1L - seq_len(length(v)))
+        + (!is.na(v) & !.Internal(validUTF8(enc2utf8(v))))
+          * (length(v) + 2L - seq_len(length(v)))]),
+    # valid strings, escaped for JSON
+    X = escape
+  )
+  for (name in names(templates)) assign(name, inline(templates[[name]]), envir = box)
+  lockEnvironment(box, bindings = TRUE)
+  out <- stdout()
+  home <- new.env(parent = globalenv())
+  prefix <- paste0("\n__CF_MARKER__ ", nonce, " ")
+  cases <- __CF_CASES__
+  steps <- list(internal("eval", exprs, home, NULL))
+  for (case in cases) {
+    value <- rec("T", internal("do.call", __CF_ENTRY__, case[[2L]], home))
+    head <- paste0('{"id":', case[[1L]], ',"ok":true,"value":')
+    line <- call(K[["list"]], prefix, head, value, "}\n")
+    steps <- c(steps, list(internal("cat", line, out, "", FALSE, NULL, FALSE)))
   }
-  items <- if (base::is.list(v)) {
-    base::vapply(v, .cf_enc, "", USE.NAMES = FALSE)
-  } else {
-    base::vapply(base::seq_along(v), function(i) .cf_scalar(v[[i]]), "")
-  }
-  keys <- base::names(v)
-  if (!base::is.null(keys) && base::length(v) == 0L) return('{"dict":[]}')
-  if (!base::is.null(keys) && base::any(keys != "")) {
-    pairs <- base::paste0("[", base::vapply(keys, .cf_str, "", USE.NAMES = FALSE), ",", items, "]")
-    return(base::paste0('{"dict":[', base::paste(pairs, collapse = ","), "]}"))
-  }
-  if (base::is.atomic(v) && base::length(v) == 1L) return(items)
-  base::paste0("[", base::paste(items, collapse = ","), "]")
-}
-
-.cf_emit <- function(line) {
-  base::cat("\n", "__CF_PREFIX__ ", line, "\n", sep = "", file = base::stdout())
-  base::flush(base::stdout())
-}
-
-local({
-  n <- 0L
-  for (case in __CF_CASES__) {
-    id <- case[[1]]
-    line <- base::tryCatch({
-      value <- base::do.call(__CF_ENTRY__, case[[2]])
-      base::paste0('{"id":', id, ',"ok":true,"value":', .cf_enc(value), '}')
-    }, error = function(e) {
-      base::paste0('{"id":', id, ',"ok":false,"error":', .cf_str(base::conditionMessage(e)), '}')
-    })
-    .cf_emit(line)
-    n <- n + 1L
-  }
-  .cf_emit(base::paste("DONE", n))
-})
+  done <- list(prefix, paste0("DONE ", length(cases)), "\n")
+  steps <- c(steps, list(internal("cat", done, out, "", FALSE, NULL, FALSE)),
+             list(call(K[["invisible"]], NULL)))
+  as.call(c(list(K[["{"]]), steps))
+})(), new.env(parent = emptyenv()), NULL))
 """
 
 
 class RRenderer(ScriptRenderer):
-    prologue = _PROLOGUE
     harness = _HARNESS
     int_range = (-EXACT_DOUBLE_INT, EXACT_DOUBLE_INT)
 
@@ -145,7 +209,29 @@ class RRenderer(ScriptRenderer):
         return self.scalar(value)
 
     def entry_ref(self, entry_point: str) -> str:
-        return f"`{entry_point}`"
+        return r_string(entry_point)  # do.call looks the name up in the candidate's environment
+
+    def driver(
+        self,
+        candidate: str,
+        entry_point: str,
+        cases: Sequence[tuple[int, Sequence[Value]]],
+        nonce: str,
+    ) -> dict[str, str]:
+        """main.R (the harness, which parses and runs the candidate itself) and candidate.R.
+        The nonce is in neither: the harness reads it from stdin."""
+        table = self.cases_table(
+            [self.case_row(case_id, [self.literal(v) for v in args]) for case_id, args in cases]
+        )
+        main = fill_template(
+            self.harness,
+            {
+                "__CF_CASES__": table,
+                "__CF_ENTRY__": self.entry_ref(entry_point),
+                "__CF_MARKER__": MARKER,
+            },
+        )
+        return {"main.R": main, "candidate.R": self.strip_candidate(candidate) + "\n"}
 
     def case_row(self, case_id: int, args: list[str]) -> str:
         return f"base::list({case_id}L, base::list({', '.join(args)}))"

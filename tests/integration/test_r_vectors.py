@@ -49,3 +49,24 @@ def test_a_table_is_a_dict(verifier: Verifier) -> None:
     code = "counts <- function(s) {\n  as.list(table(strsplit(s, '')[[1]]))\n}"
     verdict = verifier.verify(get_language("r"), code, "counts", COUNT_CASES)
     assert verdict.passed, verdict.failure
+
+
+def test_shadowed_base_names_and_sink_do_not_break_a_right_function(verifier: Verifier) -> None:
+    code = (
+        "cat <- function(...) stop('shadowed')\n`[[` <- function(...) stop('shadowed')\n"
+        "paste0 <- cat\nbig <- function(xs) {\n  sink(tempfile())\n  print(xs)\n  sink()\n"
+        "  xs[xs > 2]\n}"
+    )
+    verdict = verifier.verify(get_language("r"), code, "big", BIG_CASES)
+    assert verdict.passed, verdict.failure
+
+
+def test_the_values_own_s3_methods_do_not_change_the_record(verifier: Verifier) -> None:
+    # [[, format and as.character of the value's class claim the right answer; the value is 0.
+    code = (
+        "`[[.cf` <- function(x, i) 5\nformat.cf <- function(x, ...) '5'\n"
+        "as.character.cf <- function(x, ...) '5'\n"
+        "big <- function(xs) structure(0, class = 'cf')"
+    )
+    verdict = verifier.verify(get_language("r"), code, "big", BIG_CASES[:1])
+    assert verdict.status is Status.WRONG_ANSWER, verdict.failure
