@@ -1,19 +1,57 @@
-"""Rich progress bars that go quiet under --quiet or when output is not a terminal."""
+"""Progress with totals: rich bars on a terminal; without one (CI logs), a plain line now and
+then; nothing under --quiet."""
 
 from __future__ import annotations
+
+import time
+from typing import Any
 
 from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
 
+LINE_INTERVAL_S = 30.0
+
+
+class LineProgress(Progress):
+    """Tracks tasks like a Progress but, with no terminal to redraw, prints one line with every
+    task's count at most every `interval_s` seconds, and once more at the end."""
+
+    def __init__(self, console: Console, interval_s: float = LINE_INTERVAL_S) -> None:
+        super().__init__(console=console, disable=True)
+        self._line_console = console
+        self._interval_s = interval_s
+        self._started_at = self._last_line = time.monotonic()
+
+    def advance(self, task_id: TaskID, advance: float = 1) -> None:
+        super().advance(task_id, advance)
+        if time.monotonic() - self._last_line >= self._interval_s:
+            self.print_line()
+
+    def print_line(self) -> None:
+        self._last_line = time.monotonic()
+        counts = ", ".join(
+            f"{t.description} {t.completed:.0f}/{t.total:.0f}" if t.total else t.description
+            for t in self.tasks
+        )
+        elapsed = self._last_line - self._started_at
+        self._line_console.print(f"[{elapsed:.0f} s] {counts}", highlight=False, markup=False)
+
+    def __exit__(self, *exc: Any) -> None:
+        self.print_line()
+        super().__exit__(*exc)
+
 
 def make_progress(console: Console, quiet: bool = False) -> Progress:
+    if not quiet and not console.is_terminal:
+        return LineProgress(console)
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
