@@ -64,14 +64,17 @@ def fill_template(template: str, replacements: dict[str, str]) -> str:
 
 
 class ScriptRenderer:
-    """The common shape of a target's renderer: a prologue that takes the output channel before
-    the candidate runs, the candidate, then a harness template holding the serializer and the
-    record loop (placeholders __CF_CASES__, __CF_ENTRY__, __CF_PREFIX__). Subclasses give the
-    syntax: scalars, containers, the case table and the language's own representability rules.
+    """The common shape of a target's renderer: a harness template holding the serializer and
+    the record loop (placeholders __CF_CASES__, __CF_ENTRY__, __CF_MARKER__) in `main_file`,
+    which reads the run's nonce from stdin and then loads the candidate from `candidate_file`
+    itself. Subclasses give the syntax: scalars, containers, the case table and the language's
+    own representability rules; languages whose harness holds the candidate override `driver`.
     """
 
     prologue = ""
     harness = ""
+    main_file = ""
+    candidate_file = ""
     int_range: tuple[int, int] | None = None  # None: arbitrary precision
 
     # -- what a language says about itself ---------------------------------------------------
@@ -142,6 +145,11 @@ class ScriptRenderer:
     def strip_candidate(self, candidate: str) -> str:
         return candidate.strip()
 
+    def render_cases(self, cases: Sequence[tuple[int, Sequence[Value]]]) -> str:
+        return self.cases_table(
+            [self.case_row(case_id, [self.literal(v) for v in args]) for case_id, args in cases]
+        )
+
     def driver(
         self,
         candidate: str,
@@ -149,18 +157,17 @@ class ScriptRenderer:
         cases: Sequence[tuple[int, Sequence[Value]]],
         nonce: str,
     ) -> str | dict[str, str]:
-        table = self.cases_table(
-            [self.case_row(case_id, [self.literal(v) for v in args]) for case_id, args in cases]
-        )
-        harness = fill_template(
+        """The harness and the candidate, each in its file. The nonce is in neither: the
+        harness reads it from stdin."""
+        main = fill_template(
             self.harness,
             {
-                "__CF_CASES__": table,
+                "__CF_CASES__": self.render_cases(cases),
                 "__CF_ENTRY__": self.entry_ref(entry_point),
-                "__CF_PREFIX__": f"{MARKER} {nonce}",
+                "__CF_MARKER__": MARKER,
             },
         )
-        return self.prologue + self.strip_candidate(candidate) + "\n" + harness
+        return {self.main_file: main, self.candidate_file: self.strip_candidate(candidate) + "\n"}
 
 
 class TypedRenderer:

@@ -365,9 +365,7 @@ class JavaScriptRenderer(ScriptRenderer):
         cases: Sequence[tuple[int, Sequence[Value]]],
         nonce: str,
     ) -> dict[str, str]:
-        table = self.cases_table(
-            [self.case_row(case_id, [self.literal(v) for v in args]) for case_id, args in cases]
-        )
+        table = self.render_cases(cases)
         harness = fill_template(
             self.harness,
             {

@@ -200,9 +200,7 @@ class LuaRenderer(ScriptRenderer):
         cases: Sequence[tuple[int, Sequence[Value]]],
         nonce: str,
     ) -> str:
-        table = self.cases_table(
-            [self.case_row(case_id, [self.literal(v) for v in args]) for case_id, args in cases]
-        )
+        table = self.render_cases(cases)
         # The nonce (unused here) arrives on stdin. The chunk hands back the entry point, so a
         # `local function` works as well as a global.
         source = self.strip_candidate(candidate) + "\nreturn " + entry_point + "\n"

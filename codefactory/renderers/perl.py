@@ -202,9 +202,7 @@ class PerlRenderer(ScriptRenderer):
         cases: Sequence[tuple[int, Sequence[Value]]],
         nonce: str,
     ) -> str:
-        table = self.cases_table(
-            [self.case_row(case_id, [self.literal(v) for v in args]) for case_id, args in cases]
-        )
+        table = self.render_cases(cases)
         # The nonce (unused here) arrives on stdin. The source goes in as bytes, so the eval
         # reads it as perl reads a file.
         source = (

@@ -141,9 +141,7 @@ class PhpRenderer(ScriptRenderer):
         cases: Sequence[tuple[int, Sequence[Value]]],
         nonce: str,
     ) -> str:
-        table = self.cases_table(
-            [self.case_row(case_id, [self.literal(v) for v in args]) for case_id, args in cases]
-        )
+        table = self.render_cases(cases)
         tag = secrets.token_hex(8)
         harness = fill_template(
             self.harness,

@@ -9,10 +9,8 @@ exact to 2^53 where R's 32-bit integers would overflow on products of the augmen
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
-from codefactory.protocol import MARKER
-from codefactory.renderers.base import ScriptRenderer, ascii_literal, fill_template
+from codefactory.renderers.base import ScriptRenderer, ascii_literal
 from codefactory.values import Value
 
 EXACT_DOUBLE_INT = 2**53
@@ -163,6 +161,8 @@ _HARNESS = r"""# codefactory harness: see codefactory/renderers/r.py
 
 class RRenderer(ScriptRenderer):
     harness = _HARNESS
+    main_file = "main.R"  # the harness; it loads the candidate itself
+    candidate_file = "candidate.R"
     int_range = (-EXACT_DOUBLE_INT, EXACT_DOUBLE_INT)
 
     def unsupported_reason(self, value: Value) -> str | None:
@@ -210,28 +210,6 @@ class RRenderer(ScriptRenderer):
 
     def entry_ref(self, entry_point: str) -> str:
         return r_string(entry_point)  # do.call looks the name up in the candidate's environment
-
-    def driver(
-        self,
-        candidate: str,
-        entry_point: str,
-        cases: Sequence[tuple[int, Sequence[Value]]],
-        nonce: str,
-    ) -> dict[str, str]:
-        """main.R (the harness, which parses and runs the candidate itself) and candidate.R.
-        The nonce is in neither: the harness reads it from stdin."""
-        table = self.cases_table(
-            [self.case_row(case_id, [self.literal(v) for v in args]) for case_id, args in cases]
-        )
-        main = fill_template(
-            self.harness,
-            {
-                "__CF_CASES__": table,
-                "__CF_ENTRY__": self.entry_ref(entry_point),
-                "__CF_MARKER__": MARKER,
-            },
-        )
-        return {"main.R": main, "candidate.R": self.strip_candidate(candidate) + "\n"}
 
     def case_row(self, case_id: int, args: list[str]) -> str:
         return f"base::list({case_id}L, base::list({', '.join(args)}))"

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
-from codefactory.protocol import MARKER
-from codefactory.renderers.base import ScriptRenderer, ascii_literal, fill_template
+from codefactory.renderers.base import ScriptRenderer, ascii_literal
 from codefactory.values import Value
 
 # The harness is main.rb; the candidate is candidate.rb, loaded by the harness once it has taken
@@ -357,28 +355,8 @@ class RubyRenderer(ScriptRenderer):
     """Ruby has bignums, typed hash keys and real floats: only the generic limits apply."""
 
     harness = _HARNESS
-
-    def driver(
-        self,
-        candidate: str,
-        entry_point: str,
-        cases: Sequence[tuple[int, Sequence[Value]]],
-        nonce: str,
-    ) -> dict[str, str]:
-        """main.rb (the harness, which loads the candidate itself) and candidate.rb. The nonce
-        is not in either: the harness reads it from stdin."""
-        table = self.cases_table(
-            [self.case_row(case_id, [self.literal(v) for v in args]) for case_id, args in cases]
-        )
-        main = fill_template(
-            self.harness,
-            {
-                "__CF_CASES__": table,
-                "__CF_ENTRY__": self.entry_ref(entry_point),
-                "__CF_MARKER__": MARKER,
-            },
-        )
-        return {"main.rb": main, "candidate.rb": self.strip_candidate(candidate) + "\n"}
+    main_file = "main.rb"  # the harness; it loads the candidate itself
+    candidate_file = "candidate.rb"
 
     def entry_ref(self, entry_point: str) -> str:
         return ":" + ruby_string(entry_point)
