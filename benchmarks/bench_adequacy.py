@@ -13,11 +13,11 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from codefactory.languages import get_language
+from codefactory.core.languages import get_language
+from codefactory.judge.verifier import Verifier
 from codefactory.sandbox.docker_sandbox import DockerSandbox
-from codefactory.sources import read_jsonl
-from codefactory.testsuite import Prepared, build_tests
-from codefactory.verifier import Verifier
+from codefactory.sources.read import read_jsonl
+from codefactory.suite.build import Prepared, build_tests
 
 
 def _dist(values: list[float]) -> str:

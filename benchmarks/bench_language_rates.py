@@ -20,13 +20,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from codefactory.backends import make_backend
-from codefactory.cache import Cache
-from codefactory.languages import all_languages, parse_targets
+from codefactory.core.cache import Cache
+from codefactory.core.languages import all_languages, parse_targets
+from codefactory.generation.backends import make_backend
+from codefactory.judge.verifier import Verifier
+from codefactory.pipeline.translate import Outcome, Settings, Translator
 from codefactory.sandbox.docker_sandbox import DockerSandbox
-from codefactory.sources import read_jsonl
-from codefactory.translate import Outcome, Settings, Translator
-from codefactory.verifier import Verifier
+from codefactory.sources.read import read_jsonl
 
 
 def summarise(target: str, n: int, outcome: Outcome) -> dict[str, Any]:

@@ -15,11 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from codefactory import conformance
-from codefactory.languages import all_languages
-from codefactory.protocol import new_nonce
+from codefactory.core.languages import all_languages
+from codefactory.judge import conformance
+from codefactory.judge.decide import decide
+from codefactory.judge.protocol import new_nonce
 from codefactory.sandbox.docker_sandbox import DockerSandbox
-from codefactory.verdict import decide
 
 
 def main() -> None:

@@ -16,13 +16,13 @@ import json
 import tempfile
 from pathlib import Path
 
-from codefactory.backends import make_backend
-from codefactory.cache import Cache
-from codefactory.languages import get_language
+from codefactory.core.cache import Cache
+from codefactory.core.languages import get_language
+from codefactory.generation.backends import make_backend
+from codefactory.judge.verifier import Verifier
+from codefactory.pipeline.translate import Settings, Translator
 from codefactory.sandbox.docker_sandbox import DockerSandbox
-from codefactory.sources import read_jsonl
-from codefactory.translate import Settings, Translator
-from codefactory.verifier import Verifier
+from codefactory.sources.read import read_jsonl
 
 SETTINGS = [(1, 0), (1, 1), (1, 2), (4, 0), (4, 2)]
 

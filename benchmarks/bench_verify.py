@@ -20,12 +20,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from codefactory.languages import get_language
-from codefactory.protocol import new_nonce
-from codefactory.records import RunResult, TestCase
+from codefactory.core.languages import get_language
+from codefactory.core.schema import RunResult, TestCase
+from codefactory.judge.decide import decide
+from codefactory.judge.protocol import new_nonce
 from codefactory.sandbox.docker_sandbox import DockerSandbox
-from codefactory.sources import read_jsonl
-from codefactory.verdict import decide
+from codefactory.sources.read import read_jsonl
 
 PHP = get_language("php")
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from codefactory.errors import SandboxUnavailable
-from codefactory.languages import Language, get_language
+from codefactory.core.errors import SandboxUnavailable
+from codefactory.core.languages import Language, get_language
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -43,7 +43,7 @@ def sandbox() -> Iterator[object]:
 
 @pytest.fixture(scope="session")
 def verifier(sandbox: object) -> Iterator[object]:
-    from codefactory.verifier import Verifier
+    from codefactory.judge.verifier import Verifier
 
     v = Verifier(sandbox)  # type: ignore[arg-type]
     yield v

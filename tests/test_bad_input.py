@@ -15,16 +15,16 @@ from typing import Any
 import pytest
 import requests
 
-from codefactory import limits
-from codefactory.funnel import Funnel
-from codefactory.languages import get_language
-from codefactory.protocol import parse_output
-from codefactory.records import Source, Status, TestCase
-from codefactory.select import rejection_reason
-from codefactory.sources import read_jsonl, read_python_files
-from codefactory.testsuite import Prepared, TestOptions
-from codefactory.translate import proposed_calls
-from codefactory.values import MAX_VALUE_DEPTH, TOO_DEEP, DecodeError, decode, encode, loads
+from codefactory.core import limits
+from codefactory.core.languages import get_language
+from codefactory.core.schema import Source, Status, TestCase
+from codefactory.core.values import MAX_VALUE_DEPTH, TOO_DEEP, DecodeError, decode, encode, loads
+from codefactory.judge.protocol import parse_output
+from codefactory.pipeline.funnel import Funnel
+from codefactory.pipeline.translate import proposed_calls
+from codefactory.sources.read import read_jsonl, read_python_files
+from codefactory.sources.selection import rejection_reason
+from codefactory.suite.build import Prepared, TestOptions
 
 GOOD = {
     "task_id": "good",
@@ -60,7 +60,7 @@ def _measured(script: str, *args: str) -> tuple[float, float, list[Any]]:
 
 READ_JSONL = """
 from pathlib import Path
-from codefactory.sources import read_jsonl
+from codefactory.sources.read import read_jsonl
 for row in read_jsonl(Path(sys.argv[1])):
     print(json.dumps([row.task_id, row.source is not None, row.error]))
 """
@@ -153,7 +153,7 @@ def test_deep_setup_and_proposed_calls_never_raise() -> None:
 MANY = """
 from collections import Counter
 from pathlib import Path
-from codefactory.sources import read_python_files
+from codefactory.sources.read import read_python_files
 rows = list(read_python_files(Path(sys.argv[1])))
 print(json.dumps([len(rows), sum(1 for r in rows if r.source), rows[0].source.code]))
 print(json.dumps(Counter(r.error for r in rows if r.error).most_common()))
@@ -282,7 +282,7 @@ def test_deep_values_are_unsupported_not_recursion_errors() -> None:
     assert decode(encode(_nested(MAX_VALUE_DEPTH))) == _nested(MAX_VALUE_DEPTH)
     with pytest.raises(DecodeError, match="MAX_VALUE_DEPTH"):
         loads("[" * 600 + "]" * 600)  # a candidate's output; RecursionError before
-    from codefactory.values import generic_unsupported_reason
+    from codefactory.core.values import generic_unsupported_reason
 
     assert generic_unsupported_reason(decode(encoded)) == TOO_DEEP
 
@@ -313,7 +313,7 @@ def _prepared(source: Source) -> Prepared:
 def test_a_5_mb_candidate_is_refused_before_the_gate(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from codefactory import verify_job
+    from codefactory.pipeline import verify_job
 
     monkeypatch.setattr(verify_job, "build_tests", lambda v, source, lang, o: _prepared(source))
     path = tmp_path / "rows.jsonl"
@@ -333,7 +333,7 @@ def test_one_row_failing_on_a_bug_never_costs_the_others(
 ) -> None:
     from rich.console import Console
 
-    from codefactory import verify_job
+    from codefactory.pipeline import verify_job
 
     def build(verifier: object, source: Source, lang: object, options: object) -> Prepared:
         if source.task_id == "bad":
@@ -390,7 +390,7 @@ def test_first_use_of_an_image_waits_out_a_daemon_restart(
     assert box.image_id("cf-php") == "sha256:img"
     monkeypatch.setattr(docker_sandbox, "DAEMON_WAIT_S", 0.0)
     client.api.failures = 1
-    from codefactory.errors import SandboxUnavailable
+    from codefactory.core.errors import SandboxUnavailable
 
     with pytest.raises(SandboxUnavailable, match="Docker is not answering"):
         box.require_image("cf-lua")  # a daemon that stays down still stops the run

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import datasets
 
-from codefactory.dataset import write_dataset
+from codefactory.dataset.writer import write_dataset
 
 
 def test_rewrite_is_never_read_stale(tmp_path: Path) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from codefactory.equality import Leniency
-from codefactory.fingerprint import judge_fingerprint, language_data
-from codefactory.languages import get_language
+from codefactory.core.equality import Leniency
+from codefactory.core.languages import get_language
+from codefactory.judge.fingerprint import judge_fingerprint, language_data
 
 
 def test_the_fingerprint_is_stable_for_the_same_language() -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from codefactory import conformance
-from codefactory.languages import Language, all_languages
+from codefactory.core.languages import Language, all_languages
+from codefactory.judge import conformance
 
 TARGETS = sorted(lang_id for lang_id, lang in all_languages().items() if lang.is_target)
 

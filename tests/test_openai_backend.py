@@ -10,9 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from codefactory.backends import make_backend
-from codefactory.backends.base import GenRequest
-from codefactory.errors import ConfigError
+from codefactory.core.errors import ConfigError
+from codefactory.generation.backends import make_backend
+from codefactory.generation.backends.base import GenRequest
 
 
 class Script:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from codefactory.languages import get_language
-from codefactory.parsing import check_in_process, entry_names
+from codefactory.core.languages import get_language
+from codefactory.judge.syntax_gate import check_in_process, entry_names
 
 
 @pytest.mark.parametrize(
@@ -51,8 +51,8 @@ class _DeadPool:
 
 
 def test_a_worker_that_died_once_is_not_the_candidate_s_fault() -> None:
-    from codefactory.languages import get_language
-    from codefactory.parsing import SyntaxGate
+    from codefactory.core.languages import get_language
+    from codefactory.judge.syntax_gate import SyntaxGate
 
     gate = SyntaxGate()
     real_start = gate._start

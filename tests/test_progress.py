@@ -6,7 +6,7 @@ import io
 
 from rich.console import Console
 
-from codefactory.progress import LineProgress, make_progress
+from codefactory.pipeline.progress import LineProgress, make_progress
 
 
 def test_without_a_terminal_a_line_with_the_totals_is_printed() -> None:

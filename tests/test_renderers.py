@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from codefactory.languages import get_language
-from codefactory.oracle import cases_for
-from codefactory.records import Source, TestCase
-from codefactory.types import Signature, Type, Untypable, infer_signature, type_of
+from codefactory.core.languages import get_language
+from codefactory.core.schema import Source, TestCase
+from codefactory.core.value_types import Signature, Type, Untypable, infer_signature, type_of
+from codefactory.suite.oracle import cases_for
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from codefactory.languages import Language, get_language
-from codefactory.oracle import OracleResult
-from codefactory.records import RunResult, Source, TestCase
-from codefactory.sources import source_from_row
-from codefactory.testsuite import TestOptions, build_tests
+from codefactory.core.languages import Language, get_language
+from codefactory.core.schema import RunResult, Source, TestCase
+from codefactory.sources.read import source_from_row
+from codefactory.suite.build import TestOptions, build_tests
+from codefactory.suite.oracle import OracleResult
 
 SOURCE = source_from_row(
     {"code": "def inc(n):\n    return n + 1\n", "test_list": ["assert inc(1) == 2"]}, "t"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from codefactory.equality import Relation
-from codefactory.extract import extract_code
-from codefactory.languages import get_language
-from codefactory.prompts import feedback, repair_messages, translate_messages
-from codefactory.records import Source, Status, TestCase, Verdict
-from codefactory.select import rejection_reason
-from codefactory.translate import proposed_calls
+from codefactory.core.equality import Relation
+from codefactory.core.languages import get_language
+from codefactory.core.schema import Source, Status, TestCase, Verdict
+from codefactory.generation.extract import extract_code
+from codefactory.generation.prompts import feedback, repair_messages, translate_messages
+from codefactory.pipeline.translate import proposed_calls
+from codefactory.sources.selection import rejection_reason
 
 PHP = get_language("php")
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from codefactory.equality import Leniency, Relation, values_equal
-from codefactory.values import DecodeError, Unsupported, decode, dumps, encode, loads
+from codefactory.core.equality import Leniency, Relation, values_equal
+from codefactory.core.values import DecodeError, Unsupported, decode, dumps, encode, loads
 
 PHP = Leniency(tuple_is_list=True, list_is_int_dict=True)
 STRICT = Leniency(tuple_is_list=False, list_is_int_dict=False)

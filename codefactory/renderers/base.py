@@ -6,10 +6,17 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
-from codefactory.protocol import MARKER
-from codefactory.records import TestCase
-from codefactory.types import Type, Untypable, int64_problem, parameter_types, type_of, unify_cases
-from codefactory.values import Value, generic_unsupported_reason
+from codefactory.core.schema import TestCase
+from codefactory.core.value_types import (
+    Type,
+    Untypable,
+    int64_problem,
+    parameter_types,
+    type_of,
+    unify_cases,
+)
+from codefactory.core.values import Value, generic_unsupported_reason
+from codefactory.judge.protocol import MARKER
 
 
 class Renderer(Protocol):

@@ -12,14 +12,14 @@ import math
 import re
 from collections.abc import Sequence
 
-from codefactory.protocol import MARKER
-from codefactory.renderers.base import TypedRenderer, fill_template
-from codefactory.types import (
+from codefactory.core.value_types import (
     Signature,
     Type,
     Untypable,
 )
-from codefactory.values import Value
+from codefactory.core.values import Value
+from codefactory.judge.protocol import MARKER
+from codefactory.renderers.base import TypedRenderer, fill_template
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 

@@ -7,15 +7,15 @@ import math
 import re
 from collections.abc import Sequence
 
-from codefactory.protocol import MARKER
-from codefactory.renderers.base import TypedRenderer, ascii_literal, fill_template
-from codefactory.types import (
+from codefactory.core.value_types import (
     Signature,
     Type,
     Untypable,
     element_type,
 )
-from codefactory.values import Value
+from codefactory.core.values import Value
+from codefactory.judge.protocol import MARKER
+from codefactory.renderers.base import TypedRenderer, ascii_literal, fill_template
 
 # The candidate is a package of its own (cf/cand, beside cf/out and the harness's package main),
 # so no name it declares or shadows at package scope (len, fmt, helper names) reaches the harness.

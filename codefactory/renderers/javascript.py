@@ -6,9 +6,9 @@ import json
 import math
 from collections.abc import Sequence
 
-from codefactory.protocol import MARKER
+from codefactory.core.values import Value
+from codefactory.judge.protocol import MARKER
 from codefactory.renderers.base import ScriptRenderer, fill_template
-from codefactory.values import Value
 
 SAFE_INT = 2**53  # beyond this a JS number is not an exact integer
 

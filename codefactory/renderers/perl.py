@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from codefactory.protocol import MARKER
+from codefactory.core.values import Value
+from codefactory.judge.protocol import MARKER
 from codefactory.renderers.base import ScriptRenderer, ascii_literal, fill_template
-from codefactory.values import Value
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 

@@ -7,9 +7,9 @@ import re
 import secrets
 from collections.abc import Sequence
 
-from codefactory.protocol import MARKER
+from codefactory.core.values import Value
+from codefactory.judge.protocol import MARKER
 from codefactory.renderers.base import ScriptRenderer, ascii_literal, fill_template
-from codefactory.values import Value
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # PHP turns a string key that looks like a canonical decimal int into an int key.

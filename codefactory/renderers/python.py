@@ -9,10 +9,10 @@ from __future__ import annotations
 import inspect
 from collections.abc import Sequence
 
-from codefactory import values
-from codefactory.protocol import MARKER
+from codefactory.core import values
+from codefactory.core.values import Value, generic_unsupported_reason
+from codefactory.judge.protocol import MARKER
 from codefactory.renderers.base import fill_template
-from codefactory.values import Value, generic_unsupported_reason
 
 _DRIVER = r"""
 import copy as _copy, json as _json, os as _os, signal as _signal, sys as _sys

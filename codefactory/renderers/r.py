@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 
+from codefactory.core.values import Value
 from codefactory.renderers.base import ScriptRenderer, ascii_literal
-from codefactory.values import Value
 
 EXACT_DOUBLE_INT = 2**53
 

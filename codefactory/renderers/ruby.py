@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
+from codefactory.core.values import Value
 from codefactory.renderers.base import ScriptRenderer, ascii_literal
-from codefactory.values import Value
 
 # The harness is main.rb; the candidate is candidate.rb, loaded by the harness once it has taken
 # everything it needs (DESIGN.md §5.5). Every method it calls after that is an UnboundMethod

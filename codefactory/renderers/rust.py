@@ -7,14 +7,14 @@ import math
 import re
 from collections.abc import Sequence
 
-from codefactory.protocol import MARKER
-from codefactory.renderers.base import TypedRenderer, ascii_literal, fill_template
-from codefactory.types import (
+from codefactory.core.value_types import (
     Signature,
     Type,
     Untypable,
 )
-from codefactory.values import Value
+from codefactory.core.values import Value
+from codefactory.judge.protocol import MARKER
+from codefactory.renderers.base import TypedRenderer, ascii_literal, fill_template
 
 INT64_MIN = -(2**63)
 

@@ -3,8 +3,8 @@ type-checks the candidate (a file of its own) but not the harness."""
 
 from __future__ import annotations
 
+from codefactory.core.value_types import Signature, Type
 from codefactory.renderers.javascript import JavaScriptRenderer
-from codefactory.types import Signature, Type
 
 
 class TypeScriptRenderer(JavaScriptRenderer):

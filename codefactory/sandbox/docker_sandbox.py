@@ -27,9 +27,9 @@ import docker
 import docker.errors
 import requests
 
-from codefactory.errors import SandboxUnavailable
-from codefactory.languages import Limits
-from codefactory.records import RunResult
+from codefactory.core.errors import SandboxUnavailable
+from codefactory.core.languages import Limits
+from codefactory.core.schema import RunResult
 from codefactory.sandbox.profile import LABEL, LABEL_HOST, LABEL_PID, host_config_kwargs, labels
 
 FIRST_SLOT_UID = 20000

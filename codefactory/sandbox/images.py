@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import docker
 import docker.errors
 
-from codefactory.errors import SandboxUnavailable
-from codefactory.languages import Language
+from codefactory.core.errors import SandboxUnavailable
+from codefactory.core.languages import Language
 from codefactory.sandbox.docker_sandbox import DockerSandbox
 from codefactory.sandbox.profile import PROBE_SCRIPT, check_probe
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from docker.types import LogConfig, Ulimit
 
-from codefactory.languages import Limits
+from codefactory.core.languages import Limits
 
 LABEL = "codefactory.sandbox"
 LABEL_PID = "codefactory.pid"

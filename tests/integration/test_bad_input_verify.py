@@ -9,7 +9,7 @@ from pathlib import Path
 import datasets
 from typer.testing import CliRunner
 
-from codefactory.cli import app
+from codefactory.cli.app import app
 
 GOOD = {
     "code": "def add(a, b):\n    return a + b\n",

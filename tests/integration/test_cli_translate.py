@@ -9,8 +9,8 @@ import datasets
 import pytest
 from typer.testing import CliRunner
 
-from codefactory.cli import app
-from codefactory.languages import all_languages
+from codefactory.cli.app import app
+from codefactory.core.languages import all_languages
 
 ROWS = [
     {

@@ -9,7 +9,7 @@ import datasets
 import pytest
 from typer.testing import CliRunner
 
-from codefactory.cli import app
+from codefactory.cli.app import app
 
 GOOD = {
     "task_id": 1,

@@ -11,12 +11,12 @@ import importlib
 
 import pytest
 
-from codefactory import conformance
-from codefactory.equality import Relation, values_equal
-from codefactory.languages import PROJECT_ROOT, Language, all_languages
-from codefactory.parsing import check_in_process
+from codefactory.core.equality import Relation, values_equal
+from codefactory.core.languages import PROJECT_ROOT, Language, all_languages
+from codefactory.judge import conformance
+from codefactory.judge.syntax_gate import check_in_process
+from codefactory.judge.verifier import Verifier
 from codefactory.sandbox.docker_sandbox import DockerSandbox
-from codefactory.verifier import Verifier
 
 TARGETS = sorted(lang_id for lang_id, lang in all_languages().items() if lang.is_target)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from codefactory.languages import get_language
-from codefactory.records import TestCase
-from codefactory.verifier import Verifier
+from codefactory.core.languages import get_language
+from codefactory.core.schema import TestCase
+from codefactory.judge.verifier import Verifier
 
 CASES = (TestCase(0, ([3, 1, 2],), [1, 2, 3]), TestCase(1, ([],), []))
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from codefactory.equality import Relation
-from codefactory.languages import Language
-from codefactory.records import Status, TestCase
-from codefactory.verifier import Verifier
+from codefactory.core.equality import Relation
+from codefactory.core.languages import Language
+from codefactory.core.schema import Status, TestCase
+from codefactory.judge.verifier import Verifier
 
 CASES = tuple(
     TestCase(i, (a, b), a + b, Relation()) for i, (a, b) in enumerate([(1, 2), (10, -3), (0, 0)])

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from codefactory.languages import Language
-from codefactory.records import RunResult, Status, TestCase
+from codefactory.core.languages import Language
+from codefactory.core.schema import RunResult, Status, TestCase
+from codefactory.judge.decide import decide
 from codefactory.sandbox.docker_sandbox import DockerSandbox
 from codefactory.sandbox.profile import LABEL
-from codefactory.verdict import decide
 
 WALL_S = 4.0
 CASES = (TestCase(0, (), 1),)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from codefactory.cache import Cache
-from codefactory.languages import Language, Limits
-from codefactory.records import RunResult, Status, TestCase
+from codefactory.core.cache import Cache
+from codefactory.core.languages import Language, Limits
+from codefactory.core.schema import RunResult, Status, TestCase
+from codefactory.judge.verifier import Verifier
 from codefactory.sandbox.docker_sandbox import DockerSandbox
-from codefactory.verifier import Verifier
 
 CASES = (TestCase(0, (2, 3), 5),)
 GOOD = "function add($a, $b) { return $a + $b; }"
@@ -55,7 +55,7 @@ def test_persistent_loss_is_sandbox_error_and_not_cached(
     cache = Cache(tmp_path / "cache.sqlite")
     flaky = FlakySandbox(sandbox, failures=100)
     verifier = Verifier(flaky, cache)  # type: ignore[arg-type]
-    import codefactory.verifier as verifier_module
+    import codefactory.judge.verifier as verifier_module
 
     verifier_module.DAEMON_WAIT_S, saved = 0.0, verifier_module.DAEMON_WAIT_S
     try:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from codefactory.extract import extract_code
-from codefactory.languages import Language
-from codefactory.sources import source_from_row
-from codefactory.testsuite import build_tests
-from codefactory.verifier import Verifier
+from codefactory.core.languages import Language
+from codefactory.generation.extract import extract_code
+from codefactory.judge.verifier import Verifier
+from codefactory.sources.read import source_from_row
+from codefactory.suite.build import build_tests
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import pytest
 
-from codefactory.languages import get_language
-from codefactory.records import Status
-from codefactory.sources import source_from_row
-from codefactory.testsuite import TestOptions, build_tests
-from codefactory.verifier import Verifier
+from codefactory.core.languages import get_language
+from codefactory.core.schema import Status
+from codefactory.judge.verifier import Verifier
+from codefactory.sources.read import source_from_row
+from codefactory.suite.build import TestOptions, build_tests
 
 pytestmark = pytest.mark.docker
 

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from codefactory.languages import Language
-from codefactory.protocol import new_nonce, parse_output
+from codefactory.core.languages import Language
+from codefactory.core.values import decode
+from codefactory.judge.protocol import new_nonce, parse_output
 from codefactory.sandbox.docker_sandbox import DockerSandbox
-from codefactory.values import decode
 
 IDENTITY = "function ident($x) { return $x; }"
 

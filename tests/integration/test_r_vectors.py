@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from codefactory.languages import get_language
-from codefactory.records import Status, TestCase
-from codefactory.verifier import Verifier
+from codefactory.core.languages import get_language
+from codefactory.core.schema import Status, TestCase
+from codefactory.judge.verifier import Verifier
 
 # Python: def big(xs): return [x for x in xs if x > 2]
 BIG_CASES = (

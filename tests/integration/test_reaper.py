@@ -14,7 +14,7 @@ from codefactory.sandbox.profile import LABEL, LABEL_PID
 
 CHILD = """
 import sys
-from codefactory.languages import get_language
+from codefactory.core.languages import get_language
 from codefactory.sandbox.docker_sandbox import DockerSandbox
 php = get_language("php")
 box = DockerSandbox(ahead=2)

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from codefactory.conformance import ADD_CASES, piece
-from codefactory.languages import Language, get_language
-from codefactory.protocol import new_nonce
-from codefactory.records import Status
+from codefactory.core.languages import Language, get_language
+from codefactory.core.schema import Status
+from codefactory.judge.conformance import ADD_CASES, piece
+from codefactory.judge.decide import decide
+from codefactory.judge.protocol import new_nonce
 from codefactory.sandbox.docker_sandbox import STDIN_MAX_BYTES, DockerSandbox
-from codefactory.verdict import decide
 
 ECHO = ("sh", "-c", 'read line; echo "got:$line"; cat; echo end')
 

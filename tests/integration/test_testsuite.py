@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from codefactory.languages import Language
-from codefactory.records import Status
-from codefactory.sources import source_from_row
-from codefactory.testsuite import TestOptions, build_tests
-from codefactory.verifier import Verifier
+from codefactory.core.languages import Language
+from codefactory.core.schema import Status
+from codefactory.judge.verifier import Verifier
+from codefactory.sources.read import source_from_row
+from codefactory.suite.build import TestOptions, build_tests
 
 
 def _source(code: str, tests: list[str]) -> object:

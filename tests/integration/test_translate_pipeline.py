@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from codefactory.backends.base import GenRequest
-from codefactory.backends.fake import FakeBackend
-from codefactory.cache import Cache
-from codefactory.languages import Language
-from codefactory.sources import SourceRow, read_python_files, source_from_row
-from codefactory.translate import Settings, Translator
-from codefactory.verifier import Verifier
+from codefactory.core.cache import Cache
+from codefactory.core.languages import Language
+from codefactory.generation.backends.base import GenRequest
+from codefactory.generation.backends.fake import FakeBackend
+from codefactory.judge.verifier import Verifier
+from codefactory.pipeline.translate import Settings, Translator
+from codefactory.sources.read import SourceRow, read_python_files, source_from_row
 
 ROWS = [
     {

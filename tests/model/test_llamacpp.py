@@ -16,11 +16,11 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from codefactory.backends import make_backend
-from codefactory.backends.base import GenRequest
-from codefactory.cli import app
-from codefactory.errors import ModelUnavailable
-from codefactory.models import resolve_model
+from codefactory.cli.app import app
+from codefactory.core.errors import ModelUnavailable
+from codefactory.generation.backends import make_backend
+from codefactory.generation.backends.base import GenRequest
+from codefactory.generation.model_registry import resolve_model
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 from tiny_gguf import write_tiny_llama

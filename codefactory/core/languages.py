@@ -1,0 +1,152 @@
+"""Languages are data: `languages/<id>.toml` holds the facts, a renderer class the behaviour."""
+
+from __future__ import annotations
+
+import importlib
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from codefactory.core.equality import Leniency
+from codefactory.core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from codefactory.renderers.base import Renderer
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+LANGUAGES_DIR = PROJECT_ROOT / "languages"
+
+
+@dataclass(frozen=True)
+class Limits:
+    wall_s: float = 10.0
+    memory_mb: int = 256
+    pids: int = 64
+    cpus: float = 1.0
+    output_bytes: int = 1 << 20
+    tmpfs_mb: int = 16
+    # Compiled targets build and run their binary in /tmp: only they get an exec tmpfs. The
+    # binary never leaves the container.
+    tmpfs_exec: bool = False
+
+
+@dataclass(frozen=True)
+class GrammarRules:
+    """What the syntax gate needs; plain data, so it can cross into the parser's worker."""
+
+    language: str  # "module:function" returning the tree-sitter language pointer
+    function_query: str  # captures @name for every function definition
+    forbidden_nodes: dict[str, str] = field(default_factory=dict)  # node type -> reason
+    # Example usage the model appends ("echo f(1);", "$r = f(2);") runs before the harness and
+    # can crash it: top-level statements of these types that call a function the candidate
+    # defines are dropped, and `drop_always` types are dropped outright.
+    example_statements: tuple[str, ...] = ()
+    drop_always: tuple[str, ...] = ()
+    call_node: str = ""
+    call_name_field: str = "function"  # the call node's field holding the callee
+
+
+@dataclass(frozen=True)
+class Language:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    extension: str
+    fence_tags: tuple[str, ...]
+    renderer_ref: str
+    grammar: GrammarRules
+    image: str
+    context_dir: Path
+    program_file: str
+    run: tuple[str, ...]
+    version_cmd: tuple[str, ...]
+    limits: Limits
+    leniency: Leniency
+    error_patterns: dict[str, tuple[str, ...]]
+    is_target: bool = True
+    conformance: dict[str, str] = field(default_factory=dict)  # programs the suite runs
+    # Programs that try to reach the harness (name -> program); none may pass (DESIGN.md §5).
+    attacks: dict[str, str] = field(default_factory=dict)
+    prompt_note: str = ""  # one line the translate prompt adds for this language
+
+    @property
+    def renderer(self) -> Renderer:
+        return _renderer(self.renderer_ref)
+
+
+@cache
+def _renderer(ref: str) -> Renderer:
+    module_name, _, class_name = ref.partition(":")
+    cls = getattr(importlib.import_module(module_name), class_name)
+    return cls()  # type: ignore[no-any-return]
+
+
+def _parse(path: Path) -> Language:
+    try:
+        data = tomllib.loads(path.read_text())
+        grammar, sandbox = data["grammar"], data["sandbox"]
+        return Language(
+            id=data["id"],
+            name=data["name"],
+            aliases=tuple(data.get("aliases", ())),
+            extension=data["extension"],
+            fence_tags=tuple(data["fence_tags"]),
+            renderer_ref=data["renderer"],
+            grammar=GrammarRules(
+                language=grammar["language"],
+                function_query=grammar["function_query"],
+                forbidden_nodes=dict(grammar.get("forbidden_nodes", {})),
+                example_statements=tuple(grammar.get("example_statements", ())),
+                drop_always=tuple(grammar.get("drop_always", ())),
+                call_node=grammar.get("call_node", ""),
+                call_name_field=grammar.get("call_name_field", "function"),
+            ),
+            image=sandbox["image"],
+            context_dir=PROJECT_ROOT / sandbox["context"],
+            program_file=sandbox["program_file"],
+            run=tuple(sandbox["run"]),
+            version_cmd=tuple(sandbox.get("version", ())),
+            limits=Limits(**data.get("limits", {})),
+            leniency=Leniency(**data.get("equality", {})),
+            error_patterns={k: tuple(v) for k, v in data.get("errors", {}).items()},
+            is_target=bool(data.get("target", True)),
+            conformance=dict(data.get("conformance", {})),
+            attacks=dict(data.get("attacks", {})),
+            prompt_note=str(data.get("prompt_note", "")),
+        )
+    except (KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: invalid language file ({exc!r})") from exc
+
+
+@cache
+def all_languages() -> dict[str, Language]:
+    langs = {}
+    for path in sorted(LANGUAGES_DIR.glob("*.toml")):
+        lang = _parse(path)
+        if lang.id != path.stem:
+            raise ConfigError(f"{path}: id {lang.id!r} must match the file name")
+        langs[lang.id] = lang
+    return langs
+
+
+def get_language(name: str) -> Language:
+    langs = all_languages()
+    for lang in langs.values():
+        if name == lang.id or name in lang.aliases:
+            return lang
+    targets = ", ".join(sorted(k for k, v in langs.items() if v.is_target))
+    raise ConfigError(f"unknown language {name!r}; available targets: {targets}")
+
+
+def parse_targets(spec: str) -> Sequence[Language]:
+    """`php,lua` -> [Language(php), Language(lua)]; rejects non-target languages."""
+    langs = [get_language(part.strip()) for part in spec.split(",") if part.strip()]
+    for lang in langs:
+        if not lang.is_target:
+            raise ConfigError(f"{lang.id} is not a translation target")
+    if not langs:
+        raise ConfigError("no target language given (e.g. --target php)")
+    return langs

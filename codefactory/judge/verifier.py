@@ -1,0 +1,150 @@
+"""Verdicts for candidates: syntax gate, then the sandbox, then the host's comparison.
+
+Our own failures (daemon gone, container vanished) are retried once Docker answers again and are
+never counted against a candidate; they are never cached, so a rerun tries them again.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import docker.errors
+import requests
+
+from codefactory.core.cache import Cache, make_key
+from codefactory.core.languages import Language
+from codefactory.core.schema import RunResult, Source, Status, TestCase, Verdict, sha256, tests_hash
+from codefactory.core.value_types import Untypable
+from codefactory.core.values import dumps, loads
+from codefactory.judge.decide import decide
+from codefactory.judge.fingerprint import judge_fingerprint
+from codefactory.judge.protocol import new_nonce
+from codefactory.judge.syntax_gate import SyntaxGate
+from codefactory.sandbox.docker_sandbox import DockerSandbox
+from codefactory.suite.oracle import OracleResult, run_oracle
+
+INFRA_RETRIES = 3
+DAEMON_WAIT_S = 120.0
+
+
+class Verifier:
+    def __init__(
+        self, sandbox: DockerSandbox, cache: Cache | None = None, gate: SyntaxGate | None = None
+    ) -> None:
+        self.sandbox = sandbox
+        self.cache = cache
+        self.gate = gate or SyntaxGate()
+        self._image_ids: dict[str, str] = {}
+
+    def close(self) -> None:
+        self.gate.close()
+
+    # -- running programs ---------------------------------------------------------------------
+
+    def run_program(
+        self, lang: Language, program: str | dict[str, str], nonce: str | None = None
+    ) -> RunResult:
+        """Run a program (one file, or {name: text} for languages that need several). With a
+        `nonce`, the program gets it as one line on stdin (then end of file): a target's harness
+        reads it before any candidate code runs, and it is never in the program's files."""
+        sources = program if isinstance(program, dict) else {lang.program_file: program}
+        files = {name: text.encode("utf-8", "surrogatepass") for name, text in sources.items()}
+        stdin = None if nonce is None else (nonce + "\n").encode()
+        result = self.sandbox.run(lang.image, lang.run, files, lang.limits, stdin=stdin)
+        for attempt in range(INFRA_RETRIES):
+            if not result.infra_error:
+                break
+            self.sandbox.flush()
+            self._wait_for_daemon(attempt)
+            result = self.sandbox.run(lang.image, lang.run, files, lang.limits, stdin=stdin)
+        return result
+
+    def _wait_for_daemon(self, attempt: int) -> None:
+        deadline = time.monotonic() + DAEMON_WAIT_S
+        delay = 0.5 * (2**attempt)
+        while time.monotonic() < deadline:
+            time.sleep(delay)
+            try:
+                self.sandbox.api.ping()
+                return
+            except (docker.errors.DockerException, requests.RequestException):
+                delay = min(delay * 2, 5.0)
+
+    def image_id(self, lang: Language) -> str:
+        if lang.image not in self._image_ids:
+            self._image_ids[lang.image] = self.sandbox.image_id(lang.image)
+        return self._image_ids[lang.image]
+
+    # -- the oracle ---------------------------------------------------------------------------
+
+    def oracle(self, source: Source, python: Language, run: int = 0) -> OracleResult:
+        """Expected values for the source's calls. `run` tells repeated runs apart (the
+        determinism check compares two), so each is cached on its own."""
+        key = make_key("oracle", source.key, self.image_id(python), judge_fingerprint(python), run)
+        if self.cache and (hit := self.cache.get("oracle", key)) is not None:
+            return _oracle_from_json(hit)
+        result = run_oracle(source, self.run_program)
+        if self.cache and not result.infra_error:
+            self.cache.put("oracle", key, _oracle_to_json(result))
+        return result
+
+    # -- candidates ---------------------------------------------------------------------------
+
+    def verify(
+        self, lang: Language, candidate: str, entry_point: str, cases: tuple[TestCase, ...]
+    ) -> Verdict:
+        key = make_key(
+            "verdict",
+            judge_fingerprint(lang),
+            sha256(candidate),
+            entry_point,
+            tests_hash(cases),
+            self.image_id(lang),
+        )
+        if self.cache and (hit := self.cache.get("verdict", key)) is not None:
+            return Verdict.from_json(hit)
+        verdict = self._verify_uncached(lang, candidate, entry_point, cases)
+        if self.cache and verdict.status is not Status.SANDBOX_ERROR:
+            self.cache.put("verdict", key, verdict.to_json())
+        return verdict
+
+    def _verify_uncached(
+        self, lang: Language, candidate: str, entry_point: str, cases: tuple[TestCase, ...]
+    ) -> Verdict:
+        if not cases:  # a run with nothing to check would pass vacuously
+            return Verdict(Status.UNSUPPORTED, 0, 0, {"error": "no test case to run"})
+        code = lang.renderer.strip_candidate(candidate)
+        syntax = self.gate.check(lang, code, entry_point)
+        if not syntax.ok:
+            return Verdict(Status.SYNTAX_ERROR, 0, len(cases), {"error": syntax.reason})
+        nonce = new_nonce()
+        try:  # the program runs the candidate as the gate left it (example usage removed)
+            program = lang.renderer.driver(
+                syntax.code, syntax.entry, [(c.id, c.inputs) for c in cases], nonce
+            )
+        except Untypable as exc:  # a typed target cannot declare these values
+            return Verdict(Status.UNSUPPORTED, 0, len(cases), {"error": f"cannot be typed: {exc}"})
+        verdict = decide(self.run_program(lang, program, nonce), cases, nonce, lang)
+        return replace(verdict, code=syntax.code)
+
+
+def _oracle_to_json(result: OracleResult) -> dict[str, object]:
+    return {
+        "cases": [
+            [c.id, dumps(list(c.inputs)), dumps(c.expected), c.relation.to_json()]
+            for c in result.cases
+        ],
+        "dropped": result.dropped,
+        "error": result.error,
+    }
+
+
+def _oracle_from_json(data: dict[str, object]) -> OracleResult:
+    from codefactory.core.equality import Relation
+
+    cases = tuple(
+        TestCase(int(cid), tuple(loads(inputs)), loads(expected), Relation.from_json(rel))
+        for cid, inputs, expected, rel in data["cases"]  # type: ignore[attr-defined]
+    )
+    return OracleResult(cases, dict(data["dropped"]), data["error"])  # type: ignore[call-overload,arg-type]
