@@ -16,7 +16,7 @@ from pathlib import Path
 from codefactory.core.languages import get_language
 from codefactory.judge.verifier import Verifier
 from codefactory.sandbox.docker_sandbox import DockerSandbox
-from codefactory.sources.read import read_jsonl
+from codefactory.sources.jsonl import read_jsonl
 from codefactory.suite.build import Prepared, build_tests
 
 

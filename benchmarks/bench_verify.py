@@ -25,7 +25,7 @@ from codefactory.core.schema import RunResult, TestCase
 from codefactory.judge.decide import decide
 from codefactory.judge.protocol import new_nonce
 from codefactory.sandbox.docker_sandbox import DockerSandbox
-from codefactory.sources.read import read_jsonl
+from codefactory.sources.jsonl import read_jsonl
 
 PHP = get_language("php")
 

@@ -8,7 +8,7 @@ import pytest
 
 from codefactory.core.languages import Language, get_language
 from codefactory.core.schema import RunResult, Source, TestCase
-from codefactory.sources.read import source_from_row
+from codefactory.sources.benchmark_row import source_from_row
 from codefactory.suite.build import TestOptions, build_tests
 from codefactory.suite.oracle import OracleResult
 

@@ -1,4 +1,4 @@
-"""Content-addressed results (DESIGN.md §8) in one SQLite file: a rerun never pays twice.
+"""Content-addressed results (docs/architecture.md §8) in one SQLite file: a rerun never pays twice.
 
 Keys are hashes of everything that determines the result; values are JSON. Writes commit at
 once (WAL), so a `kill -9` loses at most the result in flight.
@@ -7,18 +7,13 @@ once (WAL), so a `kill -9` loses at most the result in flight.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
 
+from codefactory.core.paths import default_cache_path
 from codefactory.core.schema import sha256
-
-
-def default_cache_path() -> Path:
-    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return Path(os.environ.get("CODEFACTORY_CACHE", base / "codefactory" / "cache.sqlite"))
 
 
 def make_key(*parts: object) -> str:

@@ -11,13 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codefactory.core.equality import Leniency
-from codefactory.core.errors import ConfigError
+from codefactory.core.errors import ConfigError, did_you_mean
+from codefactory.core.paths import data_root
 
 if TYPE_CHECKING:
     from codefactory.renderers.base import Renderer
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-LANGUAGES_DIR = PROJECT_ROOT / "languages"
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,8 @@ class Language:
     error_patterns: dict[str, tuple[str, ...]]
     is_target: bool = True
     conformance: dict[str, str] = field(default_factory=dict)  # programs the suite runs
-    # Programs that try to reach the harness (name -> program); none may pass (DESIGN.md §5).
+    # Programs that try to reach the harness (name -> program); none may pass
+    # (docs/architecture.md §5).
     attacks: dict[str, str] = field(default_factory=dict)
     prompt_note: str = ""  # one line the translate prompt adds for this language
 
@@ -84,7 +83,8 @@ def _renderer(ref: str) -> Renderer:
     return cls()  # type: ignore[no-any-return]
 
 
-def _parse(path: Path) -> Language:
+def _parse(path: Path, root: Path) -> Language:
+    """`root` is the folder the file's sandbox context is relative to (paths.data_root)."""
     try:
         data = tomllib.loads(path.read_text())
         grammar, sandbox = data["grammar"], data["sandbox"]
@@ -105,7 +105,7 @@ def _parse(path: Path) -> Language:
                 call_name_field=grammar.get("call_name_field", "function"),
             ),
             image=sandbox["image"],
-            context_dir=PROJECT_ROOT / sandbox["context"],
+            context_dir=root / sandbox["context"],
             program_file=sandbox["program_file"],
             run=tuple(sandbox["run"]),
             version_cmd=tuple(sandbox.get("version", ())),
@@ -124,8 +124,9 @@ def _parse(path: Path) -> Language:
 @cache
 def all_languages() -> dict[str, Language]:
     langs = {}
-    for path in sorted(LANGUAGES_DIR.glob("*.toml")):
-        lang = _parse(path)
+    root = data_root()
+    for path in sorted((root / "languages").glob("*.toml")):
+        lang = _parse(path, root)
         if lang.id != path.stem:
             raise ConfigError(f"{path}: id {lang.id!r} must match the file name")
         langs[lang.id] = lang
@@ -142,11 +143,27 @@ def get_language(name: str) -> Language:
 
 
 def parse_targets(spec: str) -> Sequence[Language]:
-    """`php,lua` -> [Language(php), Language(lua)]; rejects non-target languages."""
-    langs = [get_language(part.strip()) for part in spec.split(",") if part.strip()]
-    for lang in langs:
+    """`php,lua` -> [Language(php), Language(lua)]; rejects non-target languages and suggests
+    the closest target id or alias for a misspelt one."""
+    targets = [lang for lang in all_languages().values() if lang.is_target]
+    available = ", ".join(sorted(lang.id for lang in targets))
+    names = [name for lang in targets for name in (lang.id, *lang.aliases)]
+    langs = []
+    for part in (part.strip() for part in spec.split(",")):
+        if not part:
+            continue
+        try:
+            lang = get_language(part)
+        except ConfigError:
+            raise ConfigError(
+                f"unknown language {part!r}; available targets: {available}"
+                + did_you_mean(part, names)
+            ) from None
         if not lang.is_target:
-            raise ConfigError(f"{lang.id} is not a translation target")
+            raise ConfigError(
+                f"{lang.id} is not a translation target; available targets: {available}"
+            )
+        langs.append(lang)
     if not langs:
         raise ConfigError("no target language given (e.g. --target php)")
     return langs

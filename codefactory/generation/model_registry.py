@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codefactory.core.errors import ModelUnavailable
+from codefactory.core.paths import models_dir
 from codefactory.dataset.hub import hub_reachable
 
 DEFAULT_MODEL = "qwen2.5-coder-1.5b"
@@ -98,11 +99,6 @@ MODELS = {
 }
 
 Log = Callable[[str], None]
-
-
-def models_dir() -> Path:
-    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return Path(os.environ.get("CODEFACTORY_MODELS", base / "codefactory" / "models"))
 
 
 def get_spec(name: str) -> ModelSpec:

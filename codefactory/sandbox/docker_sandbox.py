@@ -12,7 +12,6 @@ import itertools
 import os
 import shutil
 import socket
-import struct
 import tempfile
 import threading
 import time
@@ -29,8 +28,11 @@ import requests
 
 from codefactory.core.errors import SandboxUnavailable
 from codefactory.core.languages import Limits
+from codefactory.core.paths import runs_root
 from codefactory.core.schema import RunResult
-from codefactory.sandbox.profile import LABEL, LABEL_HOST, LABEL_PID, host_config_kwargs, labels
+from codefactory.sandbox.attach_stream import Drain, feed
+from codefactory.sandbox.profile import host_config_kwargs, labels
+from codefactory.sandbox.reaper import reap
 
 FIRST_SLOT_UID = 20000
 KILL_GRACE_S = 5.0
@@ -42,11 +44,6 @@ DOCKER_HINT = "start it with `sudo dockerd &` (or run `make setup`)"
 # after start, before the wait, so it must fit the socket and pipe buffers even if the program
 # never reads it.
 STDIN_MAX_BYTES = 16 * 1024
-
-
-def runs_root() -> Path:
-    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return base / "codefactory" / "runs"
 
 
 @dataclass
@@ -246,7 +243,7 @@ class DockerSandbox:
             return RunResult(None, b"", b"", 0.0, infra_error=f"attach failed: {exc}")
         # The kill runs on its own thread: the drain must keep reading while docker kills, or
         # the container blocks on a full pipe and `kill` wedges.
-        drain = _Drain(
+        drain = Drain(
             sock, limits.output_bytes, on_overflow=lambda: self._helpers.submit(self._kill, cid)
         )
         timed_out = False
@@ -255,7 +252,7 @@ class DockerSandbox:
             started = time.monotonic()
             drain.start()
             if stdin is not None:
-                _feed(sock, stdin)
+                feed(sock, stdin)
             try:
                 status = self.api.wait(cid, timeout=limits.wall_s)
             except requests.exceptions.ReadTimeout:
@@ -302,79 +299,6 @@ class DockerSandbox:
             self.api.kill(cid)
 
 
-class _Drain(threading.Thread):
-    """Keeps reading the multiplexed attach stream so a flood can never wedge the container;
-    keeps the first `cap` bytes and asks for a kill on overflow."""
-
-    def __init__(self, sock: Any, cap: int, on_overflow: Any) -> None:
-        super().__init__(daemon=True)
-        self.sock = sock
-        self.cap = cap
-        self.on_overflow = on_overflow
-        self.overflowed = False
-        self._parts: dict[int, list[bytes]] = {1: [], 2: []}
-        self._kept = 0
-        self._raw = getattr(sock, "_sock", sock)
-
-    def run(self) -> None:
-        try:
-            while True:
-                header = self._read(8)
-                if len(header) < 8:
-                    return
-                stream, size = struct.unpack(">BxxxL", header)
-                remaining = size
-                while remaining:
-                    chunk = self._read(min(remaining, 65536))
-                    if not chunk:
-                        return
-                    remaining -= len(chunk)
-                    self._keep(stream, chunk)
-        except OSError:
-            return
-
-    def _read(self, n: int) -> bytes:
-        data = b""
-        while len(data) < n:
-            chunk = self._raw.recv(n - len(data))
-            if not chunk:
-                break
-            data += chunk
-        return data
-
-    def _keep(self, stream: int, chunk: bytes) -> None:
-        room = self.cap - self._kept
-        if room <= 0 or len(chunk) > room:
-            if not self.overflowed:
-                self.overflowed = True
-                self.on_overflow()
-            chunk = chunk[: max(room, 0)]
-        self._kept += len(chunk)
-        if chunk:
-            self._parts.setdefault(stream, []).append(chunk)
-
-    def stdout(self) -> bytes:
-        return b"".join(self._parts.get(1, []))
-
-    def stderr(self) -> bytes:
-        return b"".join(self._parts.get(2, []))
-
-    def close(self) -> None:
-        with contextlib.suppress(OSError):
-            self.sock.close()
-
-
-def _feed(sock: Any, data: bytes) -> None:
-    """Send `data` to the program's stdin and shut our write side, so that a read after it gets
-    end of file. Small enough (STDIN_MAX_BYTES) never to block; a program that exited before
-    reading it (the daemon closed its end) is not our failure, so errors here are ignored."""
-    raw = getattr(sock, "_sock", sock)
-    with contextlib.suppress(OSError):
-        raw.sendall(data)
-    with contextlib.suppress(OSError):
-        raw.shutdown(socket.SHUT_WR)
-
-
 def _waiting_out_restarts(call: Any, *args: Any) -> Any:
     """`call(*args)`, retried while the daemon does not answer (a restart: the socket is gone
     or refuses), for up to DAEMON_WAIT_S. A run's first use of an image (a new target
@@ -389,37 +313,3 @@ def _waiting_out_restarts(call: Any, *args: Any) -> Any:
                 raise
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def reap(api: docker.APIClient, root: Path) -> int:
-    """Remove containers and run dirs left by codefactory processes on this host that are gone
-    (a crash, a kill -9). Returns how many containers were removed."""
-    host = socket.gethostname()
-    removed = 0
-    for info in api.containers(all=True, filters={"label": LABEL}):
-        info_labels = info.get("Labels") or {}
-        if info_labels.get(LABEL_HOST) != host:
-            continue
-        pid = int(info_labels.get(LABEL_PID, "0") or 0)
-        if pid and _alive(pid):
-            continue
-        with contextlib.suppress(docker.errors.DockerException, requests.RequestException):
-            api.remove_container(info["Id"], force=True)
-            removed += 1
-    if root.is_dir():
-        for entry in root.iterdir():
-            parts = entry.name.split("-")
-            ours = len(parts) >= 3 and "-".join(parts[:-2]) == host and parts[-2].isdigit()
-            if ours and not _alive(int(parts[-2])):
-                shutil.rmtree(entry, ignore_errors=True)
-    return removed

@@ -1,4 +1,4 @@
-"""The hardened container profile (DESIGN.md §6), as docker SDK arguments."""
+"""The hardened container profile (docs/architecture.md §6), as docker SDK arguments."""
 
 from __future__ import annotations
 

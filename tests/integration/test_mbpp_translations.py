@@ -10,7 +10,7 @@ import pytest
 from codefactory.core.languages import Language
 from codefactory.generation.extract import extract_code
 from codefactory.judge.verifier import Verifier
-from codefactory.sources.read import source_from_row
+from codefactory.sources.benchmark_row import source_from_row
 from codefactory.suite.build import build_tests
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"

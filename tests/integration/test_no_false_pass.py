@@ -14,7 +14,7 @@ import pytest
 from codefactory.core.languages import get_language
 from codefactory.core.schema import Status
 from codefactory.judge.verifier import Verifier
-from codefactory.sources.read import source_from_row
+from codefactory.sources.benchmark_row import source_from_row
 from codefactory.suite.build import TestOptions, build_tests
 
 pytestmark = pytest.mark.docker

@@ -9,7 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from codefactory.sandbox.docker_sandbox import DockerSandbox, runs_root
+from codefactory.core.paths import runs_root
+from codefactory.sandbox.docker_sandbox import DockerSandbox
 from codefactory.sandbox.profile import LABEL, LABEL_PID
 
 CHILD = """

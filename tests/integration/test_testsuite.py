@@ -7,7 +7,7 @@ import pytest
 from codefactory.core.languages import Language
 from codefactory.core.schema import Status
 from codefactory.judge.verifier import Verifier
-from codefactory.sources.read import source_from_row
+from codefactory.sources.benchmark_row import source_from_row
 from codefactory.suite.build import TestOptions, build_tests
 
 
