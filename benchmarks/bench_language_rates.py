@@ -24,12 +24,12 @@ from codefactory.core.cache import Cache
 from codefactory.core.languages import all_languages, parse_targets
 from codefactory.generation.backends import make_backend
 from codefactory.judge.verifier import Verifier
-from codefactory.pipeline.translate import Outcome, Settings, Translator
+from codefactory.pipeline.compose import Result, Settings, run_translate
 from codefactory.sandbox.docker_sandbox import DockerSandbox
-from codefactory.sources.read import read_jsonl
+from codefactory.sources.jsonl import read_jsonl
 
 
-def summarise(target: str, n: int, outcome: Outcome) -> dict[str, Any]:
+def summarise(target: str, n: int, outcome: Result) -> dict[str, Any]:
     stages = {s["stage"]: s for s in outcome.funnel.to_json()["stages"]}
     failures: Counter[str] = Counter()
     for name in ("parsed", "verified"):
@@ -39,10 +39,10 @@ def summarise(target: str, n: int, outcome: Outcome) -> dict[str, Any]:
     return {
         "target": target,
         "problems": n,
-        "testable": stages["with tests"]["count"],
+        "testable": stages["tests"]["count"],
         "verified": len(outcome.train),
         "failures": dict(failures.most_common()),
-        "untestable": dict(stages["with tests"]["dropped"]),
+        "untestable": dict(stages["tests"]["dropped"]),
         "median_generation_s": round(statistics.median(r["generation_s"] for r in rows), 2)
         if rows
         else None,
@@ -100,7 +100,7 @@ def main() -> None:
                 config = Settings(
                     lang, "llamacpp", args.model, samples=1, repair=args.repair, concurrency=2
                 )
-                outcome = Translator(config, backend, verifier, cache).run(rows)
+                outcome = run_translate(config, backend, verifier, cache, rows)
                 line = summarise(lang.id, len(rows), outcome)
                 report.append(line)
                 testable = line["testable"]

@@ -20,9 +20,9 @@ from codefactory.core.cache import Cache
 from codefactory.core.languages import get_language
 from codefactory.generation.backends import make_backend
 from codefactory.judge.verifier import Verifier
-from codefactory.pipeline.translate import Settings, Translator
+from codefactory.pipeline.compose import Settings, run_translate
 from codefactory.sandbox.docker_sandbox import DockerSandbox
-from codefactory.sources.read import read_jsonl
+from codefactory.sources.jsonl import read_jsonl
 
 SETTINGS = [(1, 0), (1, 1), (1, 2), (4, 0), (4, 2)]
 
@@ -57,7 +57,7 @@ def main() -> None:
             try:
                 for k, r in settings:
                     config = Settings(php, "llamacpp", model, samples=k, repair=r, concurrency=2)
-                    outcome = Translator(config, backend, verifier, cache).run(rows)
+                    outcome = run_translate(config, backend, verifier, cache, rows)
                     totals = outcome.funnel.to_json()["totals"]
                     tokens = totals.get("completion_tokens", 0)
                     busy = outcome.generation_busy_s

@@ -20,9 +20,9 @@ from codefactory.core.languages import get_language
 from codefactory.core.schema import Source, Status, TestCase
 from codefactory.core.values import MAX_VALUE_DEPTH, TOO_DEEP, DecodeError, decode, encode, loads
 from codefactory.judge.protocol import parse_output
-from codefactory.pipeline.funnel import Funnel
-from codefactory.pipeline.translate import proposed_calls
-from codefactory.sources.read import read_jsonl, read_python_files
+from codefactory.pipeline.stages.tests import proposed_calls
+from codefactory.sources.jsonl import read_jsonl
+from codefactory.sources.python_files import read_python_files
 from codefactory.sources.selection import rejection_reason
 from codefactory.suite.build import Prepared, TestOptions
 
@@ -60,7 +60,7 @@ def _measured(script: str, *args: str) -> tuple[float, float, list[Any]]:
 
 READ_JSONL = """
 from pathlib import Path
-from codefactory.sources.read import read_jsonl
+from codefactory.sources.jsonl import read_jsonl
 for row in read_jsonl(Path(sys.argv[1])):
     print(json.dumps([row.task_id, row.source is not None, row.error]))
 """
@@ -153,7 +153,7 @@ def test_deep_setup_and_proposed_calls_never_raise() -> None:
 MANY = """
 from collections import Counter
 from pathlib import Path
-from codefactory.sources.read import read_python_files
+from codefactory.sources.python_files import read_python_files
 rows = list(read_python_files(Path(sys.argv[1])))
 print(json.dumps([len(rows), sum(1 for r in rows if r.source), rows[0].source.code]))
 print(json.dumps(Counter(r.error for r in rows if r.error).most_common()))
@@ -313,50 +313,46 @@ def _prepared(source: Source) -> Prepared:
 def test_a_5_mb_candidate_is_refused_before_the_gate(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from codefactory.pipeline import verify_job
+    from codefactory.pipeline import compose
+    from codefactory.pipeline.stages import tests as tests_stage
 
-    monkeypatch.setattr(verify_job, "build_tests", lambda v, source, lang, o: _prepared(source))
+    monkeypatch.setattr(tests_stage, "build_tests", lambda v, source, lang, o: _prepared(source))
     path = tmp_path / "rows.jsonl"
     path.write_text(_row(candidate=GOOD["candidate"] + "\n// " + "x" * 5_000_000))
-    (row,) = read_jsonl(path)
-    funnel = Funnel(verify_job.STAGES)
-    out = verify_job.verify_row(NoSandbox(), row, PHP, funnel, TestOptions())  # type: ignore[arg-type]
+    result = compose.run_verify(PHP, NoSandbox(), list(read_jsonl(path)), TestOptions(), 1)  # type: ignore[arg-type]
+    assert result.train == []
+    (out,) = result.rejected
     assert out["status"] == Status.UNSUPPORTED.value and not out["verified"]
     assert out["failure"] == {"error": "candidate over MAX_CANDIDATE_BYTES (1 MiB): 5000044 bytes"}
     assert out["target_code"] == "" and len(out["candidate_sha256"]) == 64
-    dropped = funnel.to_json()["stages"][2]["dropped"]
-    assert dropped == {"candidate over MAX_CANDIDATE_BYTES (1 MiB)": 1}
+    parsed = next(s for s in result.funnel.to_json()["stages"] if s["stage"] == "parsed")
+    assert parsed["dropped"] == {"candidate_too_big": 1}
 
 
 def test_one_row_failing_on_a_bug_never_costs_the_others(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from rich.console import Console
-
-    from codefactory.pipeline import verify_job
+    from codefactory.pipeline import compose
+    from codefactory.pipeline.stages import tests as tests_stage
 
     def build(verifier: object, source: Source, lang: object, options: object) -> Prepared:
         if source.task_id == "bad":
             raise RecursionError("maximum recursion depth exceeded")
         return Prepared(source, (), {}, "no test case representable")
 
-    monkeypatch.setattr(verify_job, "build_tests", build)
+    monkeypatch.setattr(tests_stage, "build_tests", build)
     path = tmp_path / "rows.jsonl"
     path.write_text(_row(task_id="a") + _row(task_id="bad") + _row(task_id="b"))
-    rows, funnel = verify_job.run_verify(
-        NoSandbox(),  # type: ignore[arg-type]
-        path,
-        PHP,
-        Console(quiet=True),
-        2,
-        True,
-        TestOptions(),
-    )
+    result = compose.run_verify(PHP, NoSandbox(), list(read_jsonl(path)), TestOptions(), 2)  # type: ignore[arg-type]
+    rows = result.rejected
     assert [r["task_id"] for r in rows] == ["a", "bad", "b"]
     assert rows[1]["failure"] == {
-        "error": "internal error: RecursionError: maximum recursion depth exceeded"
+        "error": "internal error: RecursionError: maximum recursion depth exceeded",
+        "reason": "internal_error",
     }
-    assert funnel.to_json()["stages"][4]["dropped"] == {"internal error: RecursionError": 1}
+    assert rows[0]["failure"]["reason"] == "no_representable_case"
+    tests_line = next(s for s in result.funnel.to_json()["stages"] if s["stage"] == "tests")
+    assert tests_line["dropped"] == {"internal_error": 1, "no_representable_case": 2}
 
 
 # -- a daemon that is restarting when a new image is first used -----------------------------

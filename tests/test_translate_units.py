@@ -7,7 +7,7 @@ from codefactory.core.languages import get_language
 from codefactory.core.schema import Source, Status, TestCase, Verdict
 from codefactory.generation.extract import extract_code
 from codefactory.generation.prompts import feedback, repair_messages, translate_messages
-from codefactory.pipeline.translate import proposed_calls
+from codefactory.pipeline.stages.tests import proposed_calls
 from codefactory.sources.selection import rejection_reason
 
 PHP = get_language("php")

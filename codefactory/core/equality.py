@@ -1,4 +1,4 @@
-"""Host-side comparison with Python's `==` as the reference (DESIGN.md §4).
+"""Host-side comparison with Python's `==` as the reference (docs/architecture.md §4).
 
 Done once, in Python, for every language: the sandbox only reports values. Language quirks that
 make two Python-distinct values indistinguishable in the target (PHP has one array type) come in

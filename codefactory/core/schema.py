@@ -12,7 +12,7 @@ from codefactory.core.values import Value, dumps
 
 
 class Status(enum.StrEnum):
-    """One verdict vocabulary for every language (DESIGN.md §5)."""
+    """One verdict vocabulary for every language (docs/architecture.md §5)."""
 
     PASSED = "passed"
     WRONG_ANSWER = "wrong_answer"

@@ -1,4 +1,5 @@
-"""Write a Hugging Face dataset folder: a card (README.md) and Parquet under data/ (DESIGN.md §9).
+"""Write a Hugging Face dataset folder: a card (README.md) and Parquet under data/
+(docs/architecture.md §9).
 
 `datasets.load_dataset(DIR)` reads it, and pushing it to the Hub is a plain folder upload. The
 folder is replaced atomically, so a crash mid-write leaves the previous version intact.

@@ -16,7 +16,8 @@ def decide(run: RunResult, cases: tuple[TestCase, ...], nonce: str, lang: Langua
         return Verdict(status, passed, total, failure or None, round(run.duration_s, 4))
 
     # Only the sandbox itself (daemon API, create/start failures) reports our failures: through
-    # the SDK an exit code is the program's own, and a candidate can exit(127) (DESIGN.md §5.4).
+    # the SDK an exit code is the program's own, and a candidate can exit(127)
+    # (docs/architecture.md §5.4).
     if run.infra_error:
         return fail(Status.SANDBOX_ERROR, error=run.infra_error)
     if run.output_truncated:

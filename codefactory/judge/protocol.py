@@ -1,4 +1,4 @@
-"""The framed-record protocol between a driver program and the host (DESIGN.md §5).
+"""The framed-record protocol between a driver program and the host (docs/architecture.md §5).
 
 A driver writes, through the runtime's lowest-level output call, one line per case and a closing
 line, each on a line of its own:

@@ -20,7 +20,7 @@ from codefactory.core.values import dumps, loads
 from codefactory.judge.decide import decide
 from codefactory.judge.fingerprint import judge_fingerprint
 from codefactory.judge.protocol import new_nonce
-from codefactory.judge.syntax_gate import SyntaxGate
+from codefactory.judge.syntax_gate import SyntaxGate, SyntaxResult
 from codefactory.sandbox.docker_sandbox import DockerSandbox
 from codefactory.suite.oracle import OracleResult, run_oracle
 
@@ -94,30 +94,38 @@ class Verifier:
     def verify(
         self, lang: Language, candidate: str, entry_point: str, cases: tuple[TestCase, ...]
     ) -> Verdict:
+        """The whole judge for one candidate: the syntax gate, then the sandbox."""
+        syntax = self.parse(lang, candidate, entry_point)
+        if not syntax.ok:
+            return Verdict(Status.SYNTAX_ERROR, 0, len(cases), {"error": syntax.reason})
+        return self.execute(lang, syntax, cases)
+
+    def parse(self, lang: Language, candidate: str, entry_point: str) -> SyntaxResult:
+        """The gate, on the candidate without the wrapper text the harness adds itself."""
+        return self.gate.check(lang, lang.renderer.strip_candidate(candidate), entry_point)
+
+    def execute(self, lang: Language, syntax: SyntaxResult, cases: tuple[TestCase, ...]) -> Verdict:
+        """Run a gated candidate on the cases; the verdict is cached by content."""
         key = make_key(
             "verdict",
             judge_fingerprint(lang),
-            sha256(candidate),
-            entry_point,
+            sha256(syntax.code),
+            syntax.entry,
             tests_hash(cases),
             self.image_id(lang),
         )
         if self.cache and (hit := self.cache.get("verdict", key)) is not None:
             return Verdict.from_json(hit)
-        verdict = self._verify_uncached(lang, candidate, entry_point, cases)
+        verdict = self._execute_uncached(lang, syntax, cases)
         if self.cache and verdict.status is not Status.SANDBOX_ERROR:
             self.cache.put("verdict", key, verdict.to_json())
         return verdict
 
-    def _verify_uncached(
-        self, lang: Language, candidate: str, entry_point: str, cases: tuple[TestCase, ...]
+    def _execute_uncached(
+        self, lang: Language, syntax: SyntaxResult, cases: tuple[TestCase, ...]
     ) -> Verdict:
         if not cases:  # a run with nothing to check would pass vacuously
             return Verdict(Status.UNSUPPORTED, 0, 0, {"error": "no test case to run"})
-        code = lang.renderer.strip_candidate(candidate)
-        syntax = self.gate.check(lang, code, entry_point)
-        if not syntax.ok:
-            return Verdict(Status.SYNTAX_ERROR, 0, len(cases), {"error": syntax.reason})
         nonce = new_nonce()
         try:  # the program runs the candidate as the gate left it (example usage removed)
             program = lang.renderer.driver(

@@ -67,8 +67,13 @@ class Funnel:
         console.print(table)
 
     def markdown(self) -> str:
-        lines = ["| stage | count | dropped |", "|---|---:|---|"]
-        for entry in self.to_json()["stages"]:
-            dropped = "; ".join(f"{k}: {v}" for k, v in sorted(entry["dropped"].items()))
-            lines.append(f"| {entry['stage']} | {entry['count']} | {dropped} |")
-        return "\n".join(lines)
+        return markdown_table(self.to_json())
+
+
+def markdown_table(funnel: dict[str, Any]) -> str:
+    """A funnel's JSON (as `to_json` writes it) as a markdown table, for the card."""
+    lines = ["| stage | count | dropped |", "|---|---:|---|"]
+    for entry in funnel["stages"]:
+        dropped = "; ".join(f"{k}: {v}" for k, v in sorted(entry["dropped"].items()))
+        lines.append(f"| {entry['stage']} | {entry['count']} | {dropped} |")
+    return "\n".join(lines)

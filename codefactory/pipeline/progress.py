@@ -38,7 +38,9 @@ class LineProgress(Progress):
     def print_line(self) -> None:
         self._last_line = time.monotonic()
         counts = ", ".join(
-            f"{t.description} {t.completed:.0f}/{t.total:.0f}" if t.total else t.description
+            f"{t.description} {t.completed:.0f}/{t.total:.0f}"
+            if t.total
+            else f"{t.description} {t.completed:.0f}"
             for t in self.tasks
         )
         elapsed = self._last_line - self._started_at

@@ -1,4 +1,5 @@
-"""Expected values come from running the Python source, in the Python sandbox (DESIGN.md §1)."""
+"""Expected values come from running the Python source, in the Python sandbox
+(docs/architecture.md §1)."""
 
 from __future__ import annotations
 

@@ -27,6 +27,14 @@ NEST = {
 }
 
 
+ORDER = ["first", "rows:2", "deep-assert", "deep-code", "rows:5", "huge-candidate", "deep-value"]
+
+
+def _order(row: dict[str, object]) -> int:
+    """Input order (the splits each keep it; together they are two runs of it)."""
+    return ORDER.index(str(row["task_id"])) if row["task_id"] in ORDER else len(ORDER)
+
+
 def _row(**changes: object) -> str:
     return json.dumps({**GOOD, **changes}) + "\n"
 
@@ -48,7 +56,9 @@ def test_verify_survives_bad_input_at_scale(tmp_path: Path, sandbox: object) -> 
     args = ["verify", str(source), "--output", str(out), "--no-cache", "--json", "--quiet"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    rows = {r["task_id"]: r for r in datasets.load_dataset(str(out))["train"]}
+    splits = datasets.load_dataset(str(out))
+    assert [r["task_id"] for r in splits["train"]] == ["first", "deep-value", "last"]
+    rows = {r["task_id"]: r for r in sorted([*splits["train"], *splits["rejected"]], key=_order)}
     assert list(rows) == [
         "first",
         "rows:2",
@@ -73,6 +83,7 @@ def test_verify_survives_bad_input_at_scale(tmp_path: Path, sandbox: object) -> 
     assert error("rows:5") == "malformed JSONL line 5: nested too deeply"
     assert error("huge-candidate").startswith("candidate over MAX_CANDIDATE_BYTES (1 MiB)")
     assert rows["huge-candidate"]["target_code"] == ""
-    funnel = json.loads((out / "funnel.json").read_text())["php"]["stages"]
-    assert funnel[0]["dropped"]["JSONL line over MAX_LINE_BYTES (8 MiB)"] == 1
-    assert funnel[2]["dropped"] == {"candidate over MAX_CANDIDATE_BYTES (1 MiB)": 1}
+    funnel = json.loads((out / "funnel.json").read_text())["php"]["funnel"]["stages"]
+    drops = {s["stage"]: s["dropped"] for s in funnel}
+    assert drops["read"] == {"input_too_big": 3, "malformed_row": 1}  # line, assert, code
+    assert drops["parsed"] == {"candidate_too_big": 1}

@@ -70,8 +70,11 @@ def test_verify_writes_a_loadable_dataset_and_survives_bad_rows(
         ],
     )
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["php"] == {"rows": 8, "verified": 1}
-    rows = datasets.load_dataset(str(out))["train"]
+    summary = json.loads(result.stdout)["php"]
+    assert (summary["train_rows"], summary["rejected_rows"]) == (1, 7)
+    splits = datasets.load_dataset(str(out))
+    assert [r["task_id"] for r in splits["train"]] == ["1"]  # train holds the verified only
+    rows = [*splits["train"], *splits["rejected"]]
     by_id = {r["task_id"]: r for r in rows}
     good = by_id["1"]
     assert good["verified"] and good["tests_passed"] == good["tests_total"] == 20
@@ -82,12 +85,14 @@ def test_verify_writes_a_loadable_dataset_and_survives_bad_rows(
     assert "no code" in by_id["no-code"]["failure"]
     assert "does not parse" in by_id["bad-python"]["failure"]
     assert by_id["no-php"]["status"] == "syntax_error"
-    assert by_id["no-candidate"]["status"] == "syntax_error"
+    assert by_id["no-candidate"]["status"] == "unsupported"
+    assert json.loads(by_id["no-candidate"]["failure"])["reason"] == "no_candidate"
     assert "no usable test case" in by_id["raises"]["failure"]
     assert "set value" in by_id["set-result"]["failure"]
     assert not any(r["verified"] for r in rows if r["task_id"] != "1")
-    funnel = json.loads((out / "funnel.json").read_text())
-    assert funnel["php"]["stages"][0]["count"] == 8
+    read = json.loads((out / "funnel.json").read_text())["php"]["funnel"]["stages"][0]
+    assert read["stage"] == "read" and read["count"] == 5
+    assert read["dropped"] == {"malformed_row": 1, "source_does_not_parse": 1, "unusable_row": 1}
 
 
 def test_sandbox_run_prints_one_json_object(tmp_path: Path, sandbox: object) -> None:

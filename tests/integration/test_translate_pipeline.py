@@ -11,8 +11,11 @@ from codefactory.core.languages import Language
 from codefactory.generation.backends.base import GenRequest
 from codefactory.generation.backends.fake import FakeBackend
 from codefactory.judge.verifier import Verifier
-from codefactory.pipeline.translate import Settings, Translator
-from codefactory.sources.read import SourceRow, read_python_files, source_from_row
+from codefactory.pipeline.compose import Result, Settings, run_translate
+from codefactory.pipeline.stages.tests import BuildTests
+from codefactory.sources.benchmark_row import source_from_row
+from codefactory.sources.python_files import read_python_files
+from codefactory.sources.source_row import SourceRow
 
 ROWS = [
     {
@@ -70,19 +73,19 @@ def run(
     cache: Cache | None,
     backend: FakeBackend,
     **overrides: object,
-) -> object:
+) -> Result:
     settings = Settings(php, "fake", "fake", **{"samples": 1, "repair": 2, **overrides})  # type: ignore[arg-type]
-    return Translator(settings, backend, verifier, cache).run(rows())
+    return run_translate(settings, backend, verifier, cache, rows())
 
 
 def test_funnel_repair_and_rows(verifier: Verifier, php: Language) -> None:
     backend = FakeBackend(script=script)
     outcome = run(verifier, php, None, backend)
-    train = {r["task_id"]: r for r in outcome.train}  # type: ignore[attr-defined]
+    train = {r["task_id"]: r for r in outcome.train}
     assert set(train) == {"add", "floor_div"}
     assert train["add"]["repair_round"] == 0 and train["floor_div"]["repair_round"] == 1
     assert train["floor_div"]["tests_passed"] == 20 and train["floor_div"]["verified"]
-    rejected = outcome.rejected  # type: ignore[attr-defined]
+    rejected = outcome.rejected
     statuses = sorted((r["task_id"], r["repair_round"], r["status"]) for r in rejected)
     assert statuses == [
         ("floor_div", 0, "wrong_answer"),
@@ -95,19 +98,23 @@ def test_funnel_repair_and_rows(verifier: Verifier, php: Language) -> None:
         r for r in backend.calls if "def floor_div" in r.messages[1][1] and len(r.messages) == 4
     )
     assert "floor_div(-7, 2) returned -3 but -4 was expected" in repair.messages[-1][1]
-    funnel = outcome.funnel.to_json()  # type: ignore[attr-defined]
+    funnel = outcome.funnel.to_json()
     counts = {s["stage"]: s["count"] for s in funnel["stages"]}
     assert counts == {
-        "sources read": 5,
+        "read": 4,
         "selected": 3,
-        "with tests": 3,
+        "inputs": 3,
+        "tests": 3,
+        "prompts": 3,
         "candidates": 6,
         "parsed": 3,
         "verified": 2,
     }
     drops = {s["stage"]: s["dropped"] for s in funnel["stages"]}
-    assert any("randomness" in k for k in drops["selected"])
-    assert any("does not parse" in k for k in drops["sources read"])
+    assert drops["read"] == {"source_does_not_parse": 1}
+    assert drops["selected"] == {"uses_randomness": 1}
+    assert drops["parsed"] == {"syntax_error": 3}
+    assert drops["verified"] == {"wrong_answer": 1}
     assert funnel["totals"]["completion_tokens"] == 20 * 6
 
 
@@ -120,15 +127,15 @@ def test_keep_first_stops_sampling_keep_all_keeps_distinct(
         return f"```php\nfunction add($a, $b) {{ return $a + $b; }} // {request.seed % 2}\n```"
 
     first = run(verifier, php, None, FakeBackend(script=varied), samples=4, repair=0, concurrency=1)
-    assert [r["task_id"] for r in first.train] == ["add"]  # type: ignore[attr-defined]
+    assert [r["task_id"] for r in first.train] == ["add"]
     every = run(verifier, php, None, FakeBackend(script=varied), samples=4, repair=0, keep="all")
-    kept = [r for r in every.train if r["task_id"] == "add"]  # type: ignore[attr-defined]
+    kept = [r for r in every.train if r["task_id"] == "add"]
     assert len(kept) == 2  # four samples, two distinct programs
     assert [r["sample_index"] for r in kept] == [0, 1]
 
 
-class Crash(Exception):
-    pass
+class Crash(BaseException):
+    """Stands in for a kill: not an error a stage may absorb (as Ctrl-C is not)."""
 
 
 def test_resume_never_pays_twice(verifier: Verifier, php: Language, tmp_path: Path) -> None:
@@ -150,14 +157,14 @@ def test_resume_never_pays_twice(verifier: Verifier, php: Language, tmp_path: Pa
     counting = FakeBackend(script=script)
     outcome = run(verifier, php, cache, counting)
     assert len(counting.calls) == 6 - paid_before  # only what the crash did not finish
-    assert {r["task_id"] for r in outcome.train} == {"add", "floor_div"}  # type: ignore[attr-defined]
+    assert {r["task_id"] for r in outcome.train} == {"add", "floor_div"}
 
     again = FakeBackend(script=script)
     verdicts_before = cache.count("verdict")
     rerun = run(verifier, php, cache, again)
     assert verdicts_before > 0
     assert again.calls == [] and cache.count("verdict") == verdicts_before
-    for before, after in zip(outcome.train, rerun.train, strict=True):  # type: ignore[attr-defined]
+    for before, after in zip(outcome.train, rerun.train, strict=True):
         assert {k: v for k, v in before.items() if before[k] != after[k]} == {}
 
 
@@ -172,8 +179,8 @@ def test_python_files_get_inputs_from_the_model(
         return "```php\nfunction clamp($x, $lo, $hi) { return max($lo, min($x, $hi)); }\n```"
 
     settings = Settings(php, "fake", "fake", samples=1, repair=0)
-    outcome = Translator(settings, FakeBackend(script=both), verifier, None).run(
-        list(read_python_files(tmp_path))
+    outcome = run_translate(
+        settings, FakeBackend(script=both), verifier, None, list(read_python_files(tmp_path))
     )
     assert [r["task_id"] for r in outcome.train] == ["lib.py::clamp"]
     assert outcome.train[0]["tests_from_source"] == 3  # the proposed calls; the rest augmented
@@ -183,15 +190,16 @@ def test_a_bug_in_one_row_costs_that_row_and_is_counted(
     verifier: Verifier, php: Language, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An exception in a stage thread used to vanish with its row: neither output nor funnel."""
-    real = Translator._with_tests
+    real = BuildTests.process
 
-    def broken_for_add(self: Translator, task: object, source: object) -> None:
+    def broken_for_add(self: BuildTests, record: object) -> object:
+        source = getattr(record, "source", None)
         if getattr(source, "entry_point", "") == "add":
             raise RuntimeError("boom")
-        real(self, task, source)  # type: ignore[arg-type]
+        return real(self, record)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Translator, "_with_tests", broken_for_add)
+    monkeypatch.setattr(BuildTests, "process", broken_for_add)
     outcome = run(verifier, php, None, FakeBackend(script=script))
-    assert {r["task_id"] for r in outcome.train} == {"floor_div"}  # type: ignore[attr-defined]
-    totals = outcome.funnel.to_json()["totals"]  # type: ignore[attr-defined]
-    assert totals.get("internal error: RuntimeError: boom") == 1
+    assert {r["task_id"] for r in outcome.train} == {"floor_div"}
+    tests_line = next(s for s in outcome.funnel.to_json()["stages"] if s["stage"] == "tests")
+    assert tests_line["dropped"] == {"internal_error": 1}

@@ -1,0 +1,201 @@
+"""The commands' glue: open the sandbox, cache and backend, run each target's plan with
+progress, write the dataset with its card and `funnel.json`. Both commands return the same
+summary shape: {target: {settings, funnel, train_rows, rejected_rows, test_strength, ...}}."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from codefactory.core.cache import Cache
+from codefactory.core.errors import InputError
+from codefactory.core.languages import Language, parse_targets
+from codefactory.dataset.card import suite_quartiles, translate_card, verify_card
+from codefactory.dataset.writer import write_dataset
+from codefactory.generation.backends import make_backend
+from codefactory.generation.model_registry import MODELS
+from codefactory.judge.verifier import Verifier
+from codefactory.pipeline.compose import Result, Settings, run_translate, run_verify
+from codefactory.pipeline.local import Progress
+from codefactory.pipeline.progress import make_progress
+from codefactory.sandbox.docker_sandbox import DockerSandbox
+from codefactory.sources.jsonl import read_jsonl
+from codefactory.sources.load import SAMPLE, load_sources
+from codefactory.sources.source_row import SourceRow
+from codefactory.suite.build import TestOptions
+
+SAMPLE_LICENSE = "CC BY 4.0 (MBPP, Austin et al. 2021, google-research/google-research)"
+Summaries = dict[str, dict[str, Any]]
+
+
+def translate(
+    *,
+    input_path: Path | None,
+    target: str,
+    output: Path,
+    backend_name: str,
+    model: str,
+    samples: int | None,
+    repair: int | None,
+    temperature: float,
+    limit: int | None,
+    seed: int,
+    keep: str,
+    concurrency: int,
+    max_tokens: int,
+    use_cache: bool,
+    quiet: bool,
+    backend_options: dict[str, Any],
+    console: Console,
+    tests: TestOptions,
+) -> Summaries:
+    langs = parse_targets(target)
+    if keep not in ("first", "all"):
+        raise InputError("--keep must be first or all")
+    try:
+        rows = list(load_sources(input_path))
+    except FileNotFoundError:
+        raise InputError(f"no such input: {input_path}") from None
+    if limit is not None:
+        rows = rows[:limit]
+    spec = MODELS.get(model)
+    samples = samples if samples is not None else (spec.default_samples if spec else 1)
+    repair = repair if repair is not None else (spec.default_repair if spec else 2)
+    cache = Cache() if use_cache else None
+    backend = make_backend(backend_name, model, **backend_options)
+    configs: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    summaries: Summaries = {}
+    try:
+        with _verifier(cache) as verifier:
+            for lang in langs:
+                settings = Settings(
+                    lang,
+                    backend_name,
+                    model,
+                    samples,
+                    repair,
+                    temperature,
+                    seed,
+                    "all" if keep == "all" else "first",
+                    max_tokens,
+                    concurrency,
+                    tests,
+                )
+                with _progress(console, quiet, lang, len(rows), backend.model) as progress:
+                    result = run_translate(settings, backend, verifier, cache, rows, progress)
+                configs[lang.id] = {"train": result.train, "rejected": result.rejected}
+                summaries[lang.id] = summary(settings.to_json(), result)
+                _report(console, quiet, f"translate -> {lang.id}", result)
+    finally:
+        backend.close()
+    source_name = str(input_path) if input_path else f"the bundled sample ({SAMPLE.name})"
+    license_ = SAMPLE_LICENSE if input_path is None else "the input's own licence"
+    _write(output, configs, translate_card(source_name, license_, summaries), summaries)
+    if not quiet:
+        console.print(f"wrote {output}/ (datasets.load_dataset({str(output)!r}))")
+    return summaries
+
+
+def verify(
+    input_path: Path,
+    target: str,
+    output: Path,
+    concurrency: int,
+    use_cache: bool,
+    quiet: bool,
+    console: Console,
+    options: TestOptions,
+) -> Summaries:
+    if not input_path.is_file():
+        raise InputError(f"no such input file: {input_path}")
+    langs = parse_targets(target)
+    rows: Sequence[SourceRow] = list(read_jsonl(input_path))
+    configs: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    summaries: Summaries = {}
+    with _verifier(Cache() if use_cache else None) as verifier:
+        for lang in langs:
+            with _progress(console, quiet, lang, len(rows), None) as progress:
+                result = run_verify(lang, verifier, rows, options, concurrency, progress)
+            configs[lang.id] = {"train": result.train, "rejected": result.rejected}
+            settings = {"target": lang.id, "tests": options.__dict__}
+            summaries[lang.id] = summary(settings, result)
+            _report(console, quiet, f"verify {lang.id}: {input_path.name}", result)
+    _write(output, configs, verify_card(input_path.name, summaries), summaries)
+    if not quiet:
+        console.print(f"wrote {output}/ (load it with datasets.load_dataset({str(output)!r}))")
+    return summaries
+
+
+def summary(settings: dict[str, Any], result: Result) -> dict[str, Any]:
+    busy = result.generation_busy_s
+    return {
+        "settings": settings,
+        "funnel": result.funnel.to_json(),
+        "train_rows": len(result.train),
+        "rejected_rows": len(result.rejected),
+        "test_strength": suite_quartiles(result.train),
+        "wall_s": round(result.wall_s, 2),
+        "generation_busy_s": round(busy, 2),
+        "overlap_ratio": round(result.wall_s / busy, 3) if busy > 0 else None,
+    }
+
+
+@contextmanager
+def _verifier(cache: Cache | None) -> Iterator[Verifier]:
+    with DockerSandbox() as sandbox:
+        verifier = Verifier(sandbox, cache)
+        try:
+            yield verifier
+        finally:
+            verifier.close()
+
+
+@contextmanager
+def _progress(
+    console: Console, quiet: bool, lang: Language, total: int, model: str | None
+) -> Iterator[Progress]:
+    """Bars for what costs time: the functions' tests (a function dropped before them counts as
+    done), generation, the judge."""
+    before_tests = {"read", "selected", "inputs"}
+    with make_progress(console, quiet) as progress:
+        tests = progress.add_task("tests (oracle)", total=total)
+        generate = progress.add_task(f"generate ({model})", total=None) if model else None
+        judge = progress.add_task(f"judge ({lang.id})", total=None)
+
+        def advance(stage: str, kept: int, dropped: int) -> None:
+            if stage == "tests" or (stage in before_tests and dropped):
+                progress.advance(tests, kept + dropped if stage == "tests" else dropped)
+            elif stage == "candidates" and generate is not None:
+                progress.advance(generate, kept + dropped)
+            elif stage == "verified" or (stage == "parsed" and dropped):
+                progress.advance(judge, kept + dropped if stage == "verified" else dropped)
+
+        yield advance
+
+
+def _report(console: Console, quiet: bool, title: str, result: Result) -> None:
+    if quiet:
+        return
+    result.funnel.print(console, title)
+    busy = result.generation_busy_s
+    if busy > 0:
+        console.print(
+            f"wall {result.wall_s:.1f} s, LLM busy {busy:.1f} s "
+            f"(overlap ratio {result.wall_s / busy:.2f})"
+        )
+    else:
+        console.print(f"wall {result.wall_s:.1f} s")
+
+
+def _write(
+    output: Path,
+    configs: dict[str, dict[str, list[dict[str, Any]]]],
+    card: str,
+    summaries: Summaries,
+) -> None:
+    write_dataset(output, configs, card, {"funnel.json": json.dumps(summaries, indent=2)})
