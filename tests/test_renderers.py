@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from codefactory.core.languages import get_language
+from codefactory.core.languages import all_languages, get_language
 from codefactory.core.schema import Source, TestCase
 from codefactory.core.value_types import Signature, Type, Untypable, infer_signature, type_of
 from codefactory.suite.oracle import cases_for
@@ -66,7 +66,7 @@ def test_typescript_signature_from_values() -> None:
         (Type("list", (Type("int"),)), Type("str")),
         Type("optional", (Type("dict", (Type("str"), Type("float"))),)),
     )
-    assert renderer.signature_hint("f", signature) == (  # type: ignore[attr-defined]
+    assert renderer.signature_hint("f", signature) == (
         "function f(xs: number[], k: string): {[key: string]: number} | null"
     )
     with pytest.raises(Untypable):
@@ -91,7 +91,7 @@ SIGNATURE = Signature(
 )
 def test_typed_targets_hint_a_signature(lang: str, hint: str) -> None:
     renderer = get_language(lang).renderer
-    assert renderer.signature_hint("f", SIGNATURE).startswith(hint)  # type: ignore[attr-defined]
+    assert renderer.signature_hint("f", SIGNATURE).startswith(hint)
 
 
 @pytest.mark.parametrize(
@@ -194,7 +194,7 @@ def test_optional_signature_hints(lang: str, hint: str) -> None:
     renderer = get_language(lang).renderer
     optional_int = Type("optional", (Type("int"),))
     signature = Signature(("xs",), (Type("list", (optional_int,)),), optional_int)
-    assert renderer.signature_hint("f", signature).startswith(hint)  # type: ignore[attr-defined]
+    assert renderer.signature_hint("f", signature).startswith(hint)
 
 
 @pytest.mark.parametrize(
@@ -223,3 +223,37 @@ def test_a_function_whose_unified_type_has_no_target_type_keeps_no_case() -> Non
         get_language("go"), (TestCase(0, (1,), None), TestCase(1, (2,), None))
     )
     assert not kept and sum(dropped.values()) == 2
+
+
+TYPED = {"cpp", "go", "java", "rust", "typescript"}
+
+
+@pytest.mark.parametrize("lang", sorted(all_languages()))
+def test_typed_targets_say_so(lang: str) -> None:
+    """Whether the prompt asks for a signature is declared; exactly those define the hint."""
+    renderer = get_language(lang).renderer
+    typed = lang in TYPED
+    assert renderer.typed is typed
+    assert hasattr(renderer, "signature_hint") is typed
+
+
+@pytest.mark.parametrize(
+    ("lang", "literals"),
+    [
+        ("lua", ["math.mininteger", "(-1)", "math.huge", "(-math.huge)", "(-0.0)", "{[1] = nil}"]),
+        ("php", ["\\PHP_INT_MIN", "(-1)", "\\INF", "(-\\INF)", "(-0.0)", "[1 => null]"]),
+        ("perl", ["(-9223372036854775808)", "(-1)", "(9**9**9)", "(-9**9**9)", "(-0.0)"]),
+        (
+            "javascript",
+            ["-9223372036854775808", "-1", "Infinity", "-Infinity", "-0", '{"1": null}'],
+        ),
+        ("ruby", ["(-9223372036854775808)", "(-1)", "Float::INFINITY", "(-Float::INFINITY)"]),
+        ("r", ["-9223372036854775808", "-1", "Inf", "-Inf", "-0.0", 'base::list("1" = NULL)']),
+    ],
+)
+def test_script_scalars_are_spelled_by_their_language(lang: str, literals: list[str]) -> None:
+    """The spelling tables: -2**63, negatives in parentheses where an operator could bind
+    tighter, infinities, negative zero, and a dict's keys."""
+    values = [-(2**63), -1, float("inf"), float("-inf"), -0.0, {1: None}]
+    renderer = get_language(lang).renderer
+    assert [renderer.literal(v) for v in values[: len(literals)]] == literals

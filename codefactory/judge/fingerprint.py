@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from codefactory.core.languages import Language
+from codefactory.renderers.base import template_files
 
 # Host-side modules whose code decides a verdict for every language.
 JUDGE_MODULES = (
@@ -45,8 +46,8 @@ def language_data(lang: Language) -> dict[str, object]:
 
 @cache
 def _code_digest(renderer_ref: str) -> str:
-    """The source of the renderer's module, of every module its class inherits from, and of
-    the judge's own modules."""
+    """The source of the renderer's module, of every module its class inherits from, of the
+    judge's own modules, and the harness templates those renderer modules read."""
     module_name, _, class_name = renderer_ref.partition(":")
     cls = getattr(importlib.import_module(module_name), class_name)
     modules = {c.__module__ for c in cls.__mro__ if c.__module__.startswith("codefactory")}
@@ -57,6 +58,9 @@ def _code_digest(renderer_ref: str) -> str:
         path = getattr(module, "__file__", None)
         digest.update(name.encode())
         digest.update(Path(path).read_bytes() if path else b"")
+    for name, text in template_files(cls):
+        digest.update(name.encode())
+        digest.update(text)
     return digest.hexdigest()
 
 

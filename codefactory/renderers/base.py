@@ -1,13 +1,17 @@
-"""What every language renderer provides (DESIGN.md §3)."""
+"""What every language renderer provides (docs/architecture.md §3)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import Protocol
+from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from typing import ClassVar, Protocol, TypeAlias
 
 from codefactory.core.schema import TestCase
 from codefactory.core.value_types import (
+    Signature,
     Type,
     Untypable,
     int64_problem,
@@ -16,10 +20,40 @@ from codefactory.core.value_types import (
     unify_cases,
 )
 from codefactory.core.values import Value, generic_unsupported_reason
-from codefactory.judge.protocol import MARKER
+
+Cases: TypeAlias = Sequence[tuple[int, Sequence[Value]]]  # (case id, arguments) in order
+Program: TypeAlias = str | dict[str, str]  # one file's text, or {file name: text}
+
+# Harness templates are package data: renderers/harness/<module>/ holds the templates of the
+# renderer module renderers/<module>.py, and of no other.
+HARNESS_ROOT: Traversable = files(__package__) / "harness"
+
+
+def template(module: str, name: str) -> str:
+    """The text of template `name` of the renderer module `module` (its `__name__`)."""
+    folder = module.rpartition(".")[2]
+    return (HARNESS_ROOT / folder / name).read_bytes().decode("utf-8")
+
+
+def template_files(cls: type) -> list[tuple[str, bytes]]:
+    """(path, bytes) of the templates of the modules that define `cls` and its bases: part of
+    what a verdict rests on, as much as their code (judge/fingerprint.py)."""
+    modules = {c.__module__ for c in cls.__mro__ if c.__module__.startswith(f"{__package__}.")}
+    folders = [HARNESS_ROOT / name.rpartition(".")[2] for name in sorted(modules)]
+    return [
+        (f"{folder.name}/{item.name}", item.read_bytes())
+        for folder in folders
+        if folder.is_dir()
+        for item in sorted(folder.iterdir(), key=lambda t: t.name)
+        if item.is_file()
+    ]
 
 
 class Renderer(Protocol):
+    # Whether the translate prompt asks for `signature_hint`'s signature (and a function whose
+    # values cannot be typed is dropped for this target).
+    typed: ClassVar[bool]
+
     def unsupported_reason(self, value: Value) -> str | None:
         """Why this language cannot represent `value` faithfully (the case is dropped), or None."""
         ...
@@ -28,13 +62,7 @@ class Renderer(Protocol):
         """Source text that evaluates to `value` in the target language."""
         ...
 
-    def driver(
-        self,
-        candidate: str,
-        entry_point: str,
-        cases: Sequence[tuple[int, Sequence[Value]]],
-        nonce: str,
-    ) -> str | dict[str, str]:
+    def driver(self, candidate: str, entry_point: str, cases: Cases, nonce: str) -> Program:
         """The whole program: candidate + calls + output serializer + framed records (or
         {file name: text} where the language wants the harness in a file of its own)."""
         ...
@@ -43,8 +71,9 @@ class Renderer(Protocol):
         """Remove wrapper text the driver adds itself (PHP's `<?php` tag)."""
         ...
 
-    # Typed targets also define `signature_hint(entry_point, Signature) -> str`, the signature
-    # the prompt asks for; a function whose values cannot be typed is dropped for them.
+    def signature_hint(self, entry_point: str, signature: Signature) -> str:
+        """The signature the prompt asks for; only renderers with `typed` define it."""
+        ...
 
 
 def ascii_literal(units: Iterable[int], escaped: str, other: Callable[[int], str]) -> str:
@@ -64,132 +93,121 @@ def ascii_literal(units: Iterable[int], escaped: str, other: Callable[[int], str
     return "".join(out)
 
 
+def signed(text: str) -> str:
+    """A number's literal: a negative one in parentheses, so that no operator before it binds
+    tighter than its sign."""
+    return f"({text})" if text.startswith("-") else text
+
+
 def fill_template(template: str, replacements: dict[str, str]) -> str:
     """Replace placeholders in one pass, so inserted text (user data) is never rescanned."""
     pattern = re.compile("|".join(re.escape(k) for k in replacements))
     return pattern.sub(lambda m: replacements[m.group(0)], template)
 
 
-class ScriptRenderer:
-    """The common shape of a target's renderer: a harness template holding the serializer and
-    the record loop (placeholders __CF_CASES__, __CF_ENTRY__, __CF_MARKER__) in `main_file`,
-    which reads the run's nonce from stdin and then loads the candidate from `candidate_file`
-    itself. Subclasses give the syntax: scalars, containers, the case table and the language's
-    own representability rules; languages whose harness holds the candidate override `driver`.
-    """
+class SignatureHint:
+    """The signature the prompt asks a typed target for, spelled from its type names."""
 
-    prologue = ""
-    harness = ""
-    main_file = ""
-    candidate_file = ""
-    int_range: tuple[int, int] | None = None  # None: arbitrary precision
-
-    # -- what a language says about itself ---------------------------------------------------
-
-    def scalar(self, value: Value) -> str:
-        raise NotImplementedError
-
-    def list_literal(self, items: list[str]) -> str:
-        return "[" + ", ".join(items) + "]"
-
-    def dict_literal(self, pairs: list[tuple[str, str]]) -> str:
-        raise NotImplementedError
-
-    def dict_key(self, key: Value) -> str:
-        return self.literal(key)
-
-    def case_row(self, case_id: int, args: list[str]) -> str:
-        return f"[{case_id}, [{', '.join(args)}]]"
-
-    def cases_table(self, rows: list[str]) -> str:
-        return "[" + ", ".join(rows) + "]"
-
-    def entry_ref(self, entry_point: str) -> str:
-        return entry_point
-
-    def dict_reason(self, value: dict[Value, Value]) -> str | None:
-        """A dict this language cannot hold faithfully (key collisions, ambiguous tables)."""
-        return None
-
-    def nested_reason(self, value: Value) -> str | None:
-        """A value that is fine alone but not inside a container (Lua's nil)."""
-        return None
-
-    # -- the shared mechanics ----------------------------------------------------------------
-
-    def unsupported_reason(self, value: Value) -> str | None:
-        return generic_unsupported_reason(value) or self._walk(value, nested=False)
-
-    def _walk(self, value: Value, nested: bool) -> str | None:
-        if nested and (reason := self.nested_reason(value)):
-            return reason
-        if isinstance(value, int) and not isinstance(value, bool) and self.int_range:
-            low, high = self.int_range
-            return None if low <= value <= high else f"int outside {low}..{high}"
-        if isinstance(value, list | tuple):
-            return next((r for r in (self._walk(v, True) for v in value) if r), None)
-        if isinstance(value, dict):
-            return self.dict_reason(value) or next(
-                (
-                    r
-                    for k, v in value.items()
-                    for r in (self._walk(k, False), self._walk(v, True))
-                    if r
-                ),
-                None,
-            )
-        return None
-
-    def literal(self, value: Value) -> str:
-        if isinstance(value, list | tuple):
-            return self.list_literal([self.literal(v) for v in value])
-        if isinstance(value, dict):
-            return self.dict_literal(
-                [(self.dict_key(k), self.literal(v)) for k, v in value.items()]
-            )
-        return self.scalar(value)
-
-    def strip_candidate(self, candidate: str) -> str:
-        return candidate.strip()
-
-    def render_cases(self, cases: Sequence[tuple[int, Sequence[Value]]]) -> str:
-        return self.cases_table(
-            [self.case_row(case_id, [self.literal(v) for v in args]) for case_id, args in cases]
-        )
-
-    def driver(
-        self,
-        candidate: str,
-        entry_point: str,
-        cases: Sequence[tuple[int, Sequence[Value]]],
-        nonce: str,
-    ) -> str | dict[str, str]:
-        """The harness and the candidate, each in its file. The nonce is in neither: the
-        harness reads it from stdin."""
-        main = fill_template(
-            self.harness,
-            {
-                "__CF_CASES__": self.render_cases(cases),
-                "__CF_ENTRY__": self.entry_ref(entry_point),
-                "__CF_MARKER__": MARKER,
-            },
-        )
-        return {self.main_file: main, self.candidate_file: self.strip_candidate(candidate) + "\n"}
-
-
-class TypedRenderer:
-    """The common part of a typed target's renderer: a value is representable when the language
-    can declare its type (and its ints fit 64 bits); literals are typed; each case's argument
-    types are the parameters' types unified over all cases (per case only where no single
-    signature fits, which only a generic function can take)."""
-
+    typed: ClassVar[bool] = True
     language_name = ""
+    parameter_form: ClassVar[str] = ""  # one parameter: {name} and {type}
+    signature_form: ClassVar[str] = ""  # the whole hint: {entry}, {params} and {returns}
+    # The language's type for each kind of Type it can declare: a name, or a form that {0} and
+    # {1} fill with its arguments' types. `never` (an empty container's elements) is int's type
+    # unless given.
+    type_forms: ClassVar[dict[str, str]] = {}
 
     def type_name(self, t: Type) -> str:
         """The language's name for `t`; raises Untypable for what it cannot declare."""
+        kind = "int" if t.kind == "never" and "never" not in self.type_forms else t.kind
+        form = self.type_forms.get(kind)
+        if form is None:
+            raise Untypable(f"{t} has no {self.language_name} type")
+        return form.format(*[self.type_argument(a) for a in t.args])
+
+    def type_argument(self, t: Type) -> str:
+        """`t` as a type argument of another (Java boxes it)."""
+        return self.type_name(t)
+
+    def signature_hint(self, entry_point: str, signature: Signature) -> str:
+        params = ", ".join(
+            self.parameter_form.format(name=name, type=self.type_name(t))
+            for name, t in zip(signature.names, signature.params, strict=True)
+        )
+        returns = self.type_name(signature.returns)
+        return self.signature_form.format(entry=entry_point, params=params, returns=returns)
+
+
+class TypedRenderer(SignatureHint):
+    """The common part of a typed target's renderer: a value is representable when the language
+    can declare its type (and its ints fit 64 bits); literals are typed; each case's argument
+    types are the parameters' types unified over all cases (per case only where no single
+    signature fits, which only a generic function can take). The driver binds each case's
+    arguments to a0, a1... (`argument`) and `assemble` lays the cases out in the program."""
+
+    argument_separator: ClassVar[str] = "\n"
+
+    @dataclass(frozen=True)
+    class Case:
+        """One case as the harness writes it: the case template's placeholders (__CF_INDEX__,
+        __CF_ID__, __CF_ENTRY__, __CF_ARGS__, __CF_NAMES__) and its arguments' types."""
+
+        fields: dict[str, str]
+        types: list[Type]
+
+    # -- literals: the language's spelling of each kind of value, declared as type `t` ----------
+
+    def optional_literal(self, value: Value, t: Type) -> str:
+        raise NotImplementedError
+
+    def float_literal(self, number: float) -> str:
+        raise NotImplementedError
+
+    def int_literal(self, value: int) -> str:
+        raise NotImplementedError
+
+    def string_literal(self, text: str) -> str:
+        raise NotImplementedError
+
+    def list_literal(self, t: Type, items: list[str]) -> str:
+        raise NotImplementedError
+
+    def tuple_literal(self, t: Type, items: list[str]) -> str:
+        raise NotImplementedError
+
+    def dict_literal(self, t: Type, pairs: list[tuple[str, str]]) -> str:
         raise NotImplementedError
 
     def typed_literal(self, value: Value, t: Type) -> str:
+        if t.kind == "optional":
+            return self.optional_literal(value, t)
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if t.kind == "float":
+            return self.float_literal(float(value))
+        if isinstance(value, int):
+            return self.int_literal(value)
+        if isinstance(value, str):
+            return self.string_literal(value)
+        if isinstance(value, list | tuple) and t.kind == "list":  # tuples used as sequences
+            return self.list_literal(t, [self.typed_literal(v, t.args[0]) for v in value])
+        if isinstance(value, tuple):
+            items = [self.typed_literal(v, a) for v, a in zip(value, t.args, strict=True)]
+            return self.tuple_literal(t, items)
+        if isinstance(value, dict):
+            key, item = t.args
+            pairs = [
+                (self.typed_literal(k, key), self.typed_literal(v, item)) for k, v in value.items()
+            ]
+            return self.dict_literal(t, pairs)
+        raise Untypable(f"no {self.language_name} literal for {value!r}")
+
+    def argument(self, i: int, value: Value, t: Type) -> str:
+        """Argument i of a case as the case template's __CF_ARGS__ holds it."""
+        raise NotImplementedError
+
+    def assemble(self, code: str, entry_point: str, cases: list[Case]) -> Program:
+        """The program from the stripped candidate and the cases."""
         raise NotImplementedError
 
     def unsupported_reason(self, value: Value) -> str | None:
@@ -241,6 +259,34 @@ class TypedRenderer:
     def strip_candidate(self, candidate: str) -> str:
         return candidate.strip()
 
-    def case_types(self, cases: Sequence[tuple[int, Sequence[Value]]]) -> list[list[Type]]:
+    def case_types(self, cases: Cases) -> list[list[Type]]:
         shared = parameter_types(cases)
         return [shared or [type_of(a) for a in args] for _, args in cases]
+
+    def typed_cases(self, entry_point: str, cases: Cases) -> list[Case]:
+        typed = []
+        for index, ((case_id, args), types) in enumerate(
+            zip(cases, self.case_types(cases), strict=True)
+        ):
+            fields = {
+                "__CF_INDEX__": str(index),
+                "__CF_ID__": str(case_id),
+                "__CF_ENTRY__": entry_point,
+                "__CF_ARGS__": self.argument_separator.join(
+                    self.argument(i, arg, types[i]) for i, arg in enumerate(args)
+                ),
+                "__CF_NAMES__": ", ".join(f"a{i}" for i in range(len(args))),
+            }
+            typed.append(self.Case(fields, types))
+        return typed
+
+    def driver(self, candidate: str, entry_point: str, cases: Cases, nonce: str) -> Program:
+        """The program. The nonce is in none of its files: the harness reads it from stdin
+        before any of the candidate's code runs."""
+        typed = self.typed_cases(entry_point, cases)
+        return self.assemble(self.strip_candidate(candidate), entry_point, typed)
+
+    @staticmethod
+    def fill_cases(template: str, cases: Sequence[Case]) -> str:
+        """The case template filled in for every case, in order."""
+        return "".join(fill_template(template, case.fields) for case in cases)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import math
 import re
 import secrets
-from collections.abc import Sequence
 
+from codefactory.core.value_types import INT64
 from codefactory.core.values import Value
-from codefactory.judge.protocol import MARKER
-from codefactory.renderers.base import ScriptRenderer, ascii_literal, fill_template
+from codefactory.renderers.base import ascii_literal, fill_template, template
+from codefactory.renderers.script import Scalars, ScriptRenderer
 
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # PHP turns a string key that looks like a canonical decimal int into an int key.
 _INT_LIKE_KEY = re.compile(r"-?(0|[1-9][0-9]*)")
 
@@ -25,65 +23,7 @@ _INT_LIKE_KEY = re.compile(r"-?(0|[1-9][0-9]*)")
 # from stdin into a local and waits at `yield` while the candidate's top-level code runs. A
 # suspended generator's locals are out of reach of PHP code (no reflection, debug_backtrace,
 # $GLOBALS or clone shows them); the candidate can only resume it early, which runs the real loop.
-_HARNESS = r"""
-function __cf_enc___CF_TAG__($v) {
-    if ($v === null) { return 'null'; }
-    if (\is_bool($v)) { return $v ? 'true' : 'false'; }
-    if (\is_int($v)) { return '{"int":"' . $v . '"}'; }
-    if (\is_float($v)) {
-        if (\is_nan($v)) { return '{"float":"nan"}'; }
-        if (\is_infinite($v)) { return $v > 0 ? '{"float":"inf"}' : '{"float":"-inf"}'; }
-        \ini_set('serialize_precision', '-1');  // the candidate may have lowered it
-        return '{"float":"' . \var_export($v, true) . '"}';
-    }
-    if (\is_string($v)) {
-        if (!\mb_check_encoding($v, 'UTF-8')) { return '{"bytes":"' . \base64_encode($v) . '"}'; }
-        return \json_encode($v, \JSON_UNESCAPED_SLASHES);
-    }
-    if (\is_array($v)) {
-        $parts = [];
-        if (\array_is_list($v)) {
-            foreach ($v as $x) { $parts[] = __cf_enc___CF_TAG__($x); }
-            return '[' . \implode(',', $parts) . ']';
-        }
-        foreach ($v as $k => $x) {
-            $parts[] = '[' . __cf_enc___CF_TAG__($k) . ',' . __cf_enc___CF_TAG__($x) . ']';
-        }
-        return '{"dict":[' . \implode(',', $parts) . ']}';
-    }
-    // Objects are never converted: no __toString, jsonSerialize or property hook is called.
-    return '{"unsupported":' . \json_encode(\is_object($v) ? \get_class($v) : \gettype($v)) . '}';
-}
-function __cf_run___CF_TAG__() {
-    $nonce = \fgets(\STDIN);
-    if (!\is_string($nonce) || ($nonce = \rtrim($nonce, "\r\n")) === '') {
-        \fwrite(\STDERR, "no run nonce on stdin\n");
-        exit(70);
-    }
-    $prefix = "\n__CF_MARKER__ " . $nonce . ' ';
-    unset($nonce);
-    yield;  // the candidate's top-level code runs here
-    // Warnings become exceptions: Python raises where PHP would warn and carry on with null.
-    \set_error_handler(static function ($no, $msg, $file, $line) {
-        if (!(\error_reporting() & $no)) { return false; }
-        throw new \ErrorException($msg, 0, $no, $file, $line);
-    }, \E_WARNING | \E_USER_WARNING | \E_RECOVERABLE_ERROR);
-    $n = 0;
-    foreach (__CF_CASES__ as $id => $args) {
-        try {
-            $line = '{"id":' . $id . ',"ok":true,"value":'
-                . __cf_enc___CF_TAG__(__CF_ENTRY__(...$args)) . '}';
-        } catch (\Throwable $e) {
-            $msg = \get_class($e) . ': ' . $e->getMessage();
-            $line = '{"id":' . $id . ',"ok":false,"error":'
-                . \json_encode($msg, \JSON_INVALID_UTF8_SUBSTITUTE) . '}';
-        }
-        \fwrite(\STDOUT, $prefix . $line . "\n");
-        $n++;
-    }
-    \fwrite(\STDOUT, $prefix . 'DONE ' . $n . "\n");
-}
-"""
+_HARNESS = template(__name__, "main.php")
 # `declare(strict_types=...)` must be the file's first statement: it moves above the harness.
 _STRICT_TYPES = re.compile(
     r"\A((?:\s+|//[^\n]*|#[^\n]*|/\*.*?\*/)*)(declare\s*\(\s*strict_types\s*=\s*[01]\s*\)\s*;)",
@@ -92,9 +32,13 @@ _STRICT_TYPES = re.compile(
 
 
 class PhpRenderer(ScriptRenderer):
+    language_name = "PHP"
     prologue = "<?php\n"
     harness = _HARNESS
-    int_range = (INT64_MIN, INT64_MAX)
+    int_range = INT64
+    # PHP reads -9223372036854775808 as a float: PHP_INT_MIN spells it.
+    scalars = Scalars("null", "false", "true", "\\INF", "(-\\INF)", int_min="\\PHP_INT_MIN")
+    dict_brackets = ("[", "]")
 
     def dict_reason(self, value: dict[Value, Value]) -> str | None:
         for key in value:
@@ -102,26 +46,8 @@ class PhpRenderer(ScriptRenderer):
                 return f"dict key {key!r} would become an int key in PHP"
         return None
 
-    def scalar(self, value: Value) -> str:
-        if value is None:
-            return "null"
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, int):
-            if value == INT64_MIN:  # -9223372036854775808 would parse as a float
-                return "\\PHP_INT_MIN"
-            return f"({value})" if value < 0 else str(value)
-        if isinstance(value, float):
-            if math.isinf(value):
-                return "\\INF" if value > 0 else "(-\\INF)"
-            text = repr(value)
-            return f"({text})" if text.startswith("-") else text
-        if isinstance(value, str):
-            return php_string(value)
-        raise TypeError(f"no PHP literal for {type(value).__name__}")
-
-    def dict_literal(self, pairs: list[tuple[str, str]]) -> str:
-        return "[" + ", ".join(f"{k} => {v}" for k, v in pairs) + "]"
+    def string(self, text: str) -> str:
+        return php_string(text)
 
     def case_row(self, case_id: int, args: list[str]) -> str:
         return f"{case_id} => [{', '.join(args)}]"
@@ -134,25 +60,9 @@ class PhpRenderer(ScriptRenderer):
         code = re.sub(r"^<\?php\b", "", code).strip()
         return re.sub(r"\?>\s*$", "", code)
 
-    def driver(
-        self,
-        candidate: str,
-        entry_point: str,
-        cases: Sequence[tuple[int, Sequence[Value]]],
-        nonce: str,
-    ) -> str:
-        table = self.render_cases(cases)
+    def assemble(self, code: str, entry_point: str, fields: dict[str, str]) -> str:
         tag = secrets.token_hex(8)
-        harness = fill_template(
-            self.harness,
-            {
-                "__CF_CASES__": table,
-                "__CF_ENTRY__": self.entry_ref(entry_point),
-                "__CF_MARKER__": MARKER,
-                "__CF_TAG__": tag,
-            },
-        )
-        code = self.strip_candidate(candidate)
+        harness = fill_template(self.harness, {**fields, "__CF_TAG__": tag})
         declare = ""
         if match := _STRICT_TYPES.match(code):
             declare = match.group(2) + "\n"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Sequence
+from typing import ClassVar
 
 from codefactory.core import values
 from codefactory.core.values import Value, generic_unsupported_reason
@@ -77,6 +78,7 @@ _os._exit(0)
 class PythonRenderer:
     """Not a target: `driver` here is the oracle's, taking argument *source* per case."""
 
+    typed: ClassVar[bool] = False
     case_timeout_s = 2.0
 
     def unsupported_reason(self, value: Value) -> str | None:

@@ -19,7 +19,6 @@ from codefactory.pipeline.reasons import reason_code
 from codefactory.pipeline.stage import Drop, Stage
 from codefactory.pipeline.stages.generate import Generator
 from codefactory.pipeline.work import Attempt, Function
-from codefactory.renderers.base import TypedRenderer
 from codefactory.suite.build import TestOptions, build_tests
 
 
@@ -83,7 +82,7 @@ class BuildTests(Stage[Function, Function]):
         if prepared.error:
             return Drop(reason_code(prepared.error), prepared.error)
         renderer = self.target.renderer
-        if isinstance(renderer, TypedRenderer):  # typed targets declare it by their base
+        if renderer.typed:  # the prompt asks a typed target for the signature of its values
             try:
                 typed = infer_signature(record.source, prepared.cases)
             except Untypable as exc:
