@@ -43,7 +43,7 @@ fi
 log "installing codefactory and its dev tools into .venv (llama-cpp-python compiles once, a few minutes)"
 # A portable llama.cpp build: the native one (-march=native) crashed here on a CPU with AMX.
 export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF}"
-.venv/bin/pip install -q --disable-pip-version-check -e '.[dev,llamacpp]'
+.venv/bin/pip install -q --disable-pip-version-check -e '.[dev,llamacpp,ray]'
 
 log "building the sandbox images"
 .venv/bin/codefactory sandbox build

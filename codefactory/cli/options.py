@@ -15,6 +15,20 @@ DEFAULT_MAX_CASES = 20
 Concurrency = Annotated[int, typer.Option(help="Sandboxes at once.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")]
+Engine = Annotated[
+    str,
+    typer.Option(
+        help="local: this process (threads); ray: the same plan on Ray Data "
+        "(pip install 'codefactory[ray]')."
+    ),
+]
+RayAddress = Annotated[
+    str | None,
+    typer.Option(
+        help="--engine ray: the cluster to join (ray://…, host:port or auto). Default: a running "
+        "cluster if one is found, else a local Ray on 127.0.0.1."
+    ),
+]
 
 NoAugment = Annotated[
     bool, typer.Option("--no-augment", help="Only the source's own test calls: no derived inputs.")
@@ -60,11 +74,13 @@ __all__ = [
     "DEFAULT_MIN_SOURCE_TESTS",
     "AsJson",
     "Concurrency",
+    "Engine",
     "MaxCases",
     "MinCoverage",
     "MinMutation",
     "MinSourceTests",
     "NoAugment",
     "Quiet",
+    "RayAddress",
     "suite_options",
 ]

@@ -17,12 +17,14 @@ from codefactory.cli.options import (
     DEFAULT_MIN_SOURCE_TESTS,
     AsJson,
     Concurrency,
+    Engine,
     MaxCases,
     MinCoverage,
     MinMutation,
     MinSourceTests,
     NoAugment,
     Quiet,
+    RayAddress,
     suite_options,
 )
 from codefactory.cli.output import console, print_summary
@@ -49,6 +51,8 @@ def verify(
     min_coverage: MinCoverage = None,
     min_mutation_score: MinMutation = None,
     min_source_tests: MinSourceTests = DEFAULT_MIN_SOURCE_TESTS,
+    engine: Engine = "local",
+    ray_address: RayAddress = None,
 ) -> None:
     """Check given translations against tests whose expected values come from running the Python.
 
@@ -65,6 +69,8 @@ def verify(
         quiet,
         console,
         suite_options(no_augment, max_cases, min_coverage, min_mutation_score, min_source_tests),
+        engine,
+        ray_address,
     )
     if as_json:
         print_summary(summary)
@@ -132,6 +138,8 @@ def translate(
     min_coverage: MinCoverage = None,
     min_mutation_score: MinMutation = None,
     min_source_tests: MinSourceTests = DEFAULT_MIN_SOURCE_TESTS,
+    engine: Engine = "local",
+    ray_address: RayAddress = None,
 ) -> None:
     """Translate Python functions with an LLM and keep the verified translations.
 
@@ -163,6 +171,8 @@ def translate(
         tests=suite_options(
             no_augment, max_cases, min_coverage, min_mutation_score, min_source_tests
         ),
+        engine=engine,
+        ray_address=ray_address,
     )
     if push_to_hub:
         console.print(f"pushed: {push_folder(out, push_to_hub)}")

@@ -10,7 +10,7 @@ Both end in the same row builder and the same splits (pipeline/rows.py).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -24,7 +24,14 @@ from codefactory.pipeline.funnel import Funnel
 from codefactory.pipeline.local import LocalExecutor, Progress
 from codefactory.pipeline.plan import Dropped, Outcome, Plan
 from codefactory.pipeline.rows import judged_row, split_rows, unjudged_row
-from codefactory.pipeline.stages.generate import Generate, Generator, GivenCandidate, Prompt
+from codefactory.pipeline.stage import Stage
+from codefactory.pipeline.stages.generate import (
+    Generate,
+    GenerationTotals,
+    Generator,
+    GivenCandidate,
+    Prompt,
+)
 from codefactory.pipeline.stages.judge import Execute, Parse
 from codefactory.pipeline.stages.sources import Read, Select
 from codefactory.pipeline.stages.tests import BuildTests, ProposeInputs
@@ -76,6 +83,57 @@ class Result:
 
 
 def translate_plan(settings: Settings, generator: Generator, verifier: Verifier) -> Plan:
+    stages = translate_stages(settings, lambda: generator, lambda: verifier)
+    return Plan(
+        [make() for make in stages],
+        retry=repairer(settings),
+        retry_to=Generate.name,
+        on_kept=_mark_done,
+    )
+
+
+StageMaker = Callable[[], Stage[Any, Any]]
+# The stages of each plan, in order, as classes: what an executor needs to know of a plan
+# (names, resources) without building a stage. translate_stages/verify_stages follow them.
+TRANSLATE_STAGES: tuple[type[Stage[Any, Any]], ...] = (
+    Read,
+    Select,
+    ProposeInputs,
+    BuildTests,
+    Prompt,
+    Generate,
+    Parse,
+    Execute,
+)
+VERIFY_STAGES: tuple[type[Stage[Any, Any]], ...] = (
+    Read,
+    BuildTests,
+    GivenCandidate,
+    Parse,
+    Execute,
+)
+
+
+def translate_stages(
+    settings: Settings, generator: Callable[[], Generator], verifier: Callable[[], Verifier]
+) -> list[StageMaker]:
+    """One maker per stage of TRANSLATE_STAGES; each asks for only what its stage uses."""
+    target = settings.target
+    keep_first = settings.keep == "first"
+    return [
+        Read,
+        Select,
+        lambda: ProposeInputs(generator(), settings.seed),
+        lambda: BuildTests(verifier(), target, settings.tests),
+        lambda: Prompt(target, settings.samples, settings.seed, settings.temperature),
+        lambda: Generate(generator(), keep_first),
+        lambda: Parse(verifier(), target),
+        lambda: Execute(verifier(), target),
+    ]
+
+
+def repairer(settings: Settings) -> Callable[[Dropped], Attempt | None]:
+    """translate's loop back: a failed candidate's next attempt, with the failure shown."""
     target = settings.target
     keep_first = settings.keep == "first"
 
@@ -103,36 +161,28 @@ def translate_plan(settings: Settings, generator: Generator, verifier: Verifier)
             messages=repair_messages(attempt.messages, record.candidate.text, note, target),
         )
 
-    def mark_done(record: Any) -> None:
-        record.function.done = True
+    return repair
 
-    return Plan(
-        [
-            Read(),
-            Select(),
-            ProposeInputs(generator, settings.seed),
-            BuildTests(verifier, target, settings.tests),
-            Prompt(target, settings.samples, settings.seed, settings.temperature),
-            Generate(generator, keep_first),
-            Parse(verifier, target),
-            Execute(verifier, target),
-        ],
-        retry=repair,
-        retry_to=Generate.name,
-        on_kept=mark_done,
-    )
+
+def _mark_done(record: Any) -> None:
+    record.function.done = True
 
 
 def verify_plan(target: Language, verifier: Verifier, options: TestOptions) -> Plan:
-    return Plan(
-        [
-            Read(),
-            BuildTests(verifier, target, options),
-            GivenCandidate(),
-            Parse(verifier, target),
-            Execute(verifier, target),
-        ]
-    )
+    return Plan([make() for make in verify_stages(target, lambda: verifier, options)])
+
+
+def verify_stages(
+    target: Language, verifier: Callable[[], Verifier], options: TestOptions
+) -> list[StageMaker]:
+    """One maker per stage of VERIFY_STAGES."""
+    return [
+        Read,
+        lambda: BuildTests(verifier(), target, options),
+        GivenCandidate,
+        lambda: Parse(verifier(), target),
+        lambda: Execute(verifier(), target),
+    ]
 
 
 def run_translate(
@@ -148,15 +198,18 @@ def run_translate(
     executor = LocalExecutor(settings.concurrency, backend.batch_size, progress)
     outcome = executor.run(plan, [Function(i, row) for i, row in enumerate(rows)])
     result = _result(outcome, settings.target, backend, settings.keep == "first", given=False)
-    totals = generator.totals
+    generate = next(s for s in plan.stages if isinstance(s, Generate))
+    note_generation(result, generator.totals, generate.skipped)
+    return result
+
+
+def note_generation(result: Result, totals: GenerationTotals, skipped: int) -> None:
     funnel = result.funnel
     funnel.note("prompt_tokens", totals.prompt_tokens)
     funnel.note("completion_tokens", totals.completion_tokens)
     funnel.note("generations_from_cache", totals.from_cache)
-    generate = next(s for s in plan.stages if isinstance(s, Generate))
-    funnel.note("samples_skipped_after_a_pass", generate.skipped)
+    funnel.note("samples_skipped_after_a_pass", skipped)
     result.generation_busy_s = totals.busy_s
-    return result
 
 
 def run_verify(
@@ -178,6 +231,12 @@ def _result(
     outcome: Outcome, target: Language, backend: Backend | None, keep_first: bool, given: bool
 ) -> Result:
     model, backend_name = (backend.model, backend.name) if backend else ("", "")
+    return rows_result(outcome, target, model, backend_name, keep_first, given)
+
+
+def rows_result(
+    outcome: Outcome, target: Language, model: str, backend_name: str, keep_first: bool, given: bool
+) -> Result:
     pairs: list[tuple[int, dict[str, Any]]] = []
     for judged in outcome.kept:
         pairs.append((judged.function.order, judged_row(judged, target, model, backend_name)))

@@ -4,6 +4,8 @@ summary shape: {target: {settings, funnel, train_rows, rejected_rows, test_stren
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -13,11 +15,12 @@ from typing import Any
 from rich.console import Console
 
 from codefactory.core.cache import Cache
-from codefactory.core.errors import InputError
+from codefactory.core.errors import ConfigError, InputError
 from codefactory.core.languages import Language, parse_targets
+from codefactory.core.paths import default_cache_path
 from codefactory.dataset.card import suite_quartiles, translate_card, verify_card
 from codefactory.dataset.writer import write_dataset
-from codefactory.generation.backends import make_backend
+from codefactory.generation.backends import REGISTRY, make_backend
 from codefactory.generation.model_registry import MODELS
 from codefactory.judge.verifier import Verifier
 from codefactory.pipeline.compose import Result, Settings, run_translate, run_verify
@@ -53,10 +56,13 @@ def translate(
     backend_options: dict[str, Any],
     console: Console,
     tests: TestOptions,
+    engine: str = "local",
+    ray_address: str | None = None,
 ) -> Summaries:
     langs = parse_targets(target)
     if keep not in ("first", "all"):
         raise InputError("--keep must be first or all")
+    _check_engine(engine)
     try:
         rows = list(load_sources(input_path))
     except FileNotFoundError:
@@ -66,26 +72,48 @@ def translate(
     spec = MODELS.get(model)
     samples = samples if samples is not None else (spec.default_samples if spec else 1)
     repair = repair if repair is not None else (spec.default_repair if spec else 2)
-    cache = Cache() if use_cache else None
-    backend = make_backend(backend_name, model, **backend_options)
     configs: dict[str, dict[str, list[dict[str, Any]]]] = {}
     summaries: Summaries = {}
+
+    def settings_for(lang: Language) -> Settings:
+        return Settings(
+            lang,
+            backend_name,
+            model,
+            samples,
+            repair,
+            temperature,
+            seed,
+            "all" if keep == "all" else "first",
+            max_tokens,
+            concurrency,
+            tests,
+        )
+
+    if engine == "ray":  # workers build the backend, the sandbox and the cache themselves
+        from codefactory.pipeline.ray_executor import RayExecutor, ray_session
+        from codefactory.pipeline.specs import TranslateSpec, run_translate_spec
+
+        cache_path = default_cache_path() if use_cache else None
+        options = tuple(sorted(backend_options.items()))
+        with ray_session(ray_address):
+            for lang in langs:
+                settings = settings_for(lang)
+                with _progress(console, quiet, lang, len(rows), model) as progress:
+                    executor = RayExecutor(concurrency, _batch_size(backend_name), progress)
+                    plan_spec = TranslateSpec(settings, options, cache_path)
+                    result = run_translate_spec(plan_spec, rows, executor)
+                configs[lang.id] = {"train": result.train, "rejected": result.rejected}
+                summaries[lang.id] = summary(settings.to_json(), result)
+                _report(console, quiet, f"translate -> {lang.id} (ray)", result)
+        _finish_translate(input_path, output, configs, summaries, console, quiet)
+        return summaries
+    cache = Cache() if use_cache else None
+    backend = make_backend(backend_name, model, **backend_options)
     try:
         with _verifier(cache) as verifier:
             for lang in langs:
-                settings = Settings(
-                    lang,
-                    backend_name,
-                    model,
-                    samples,
-                    repair,
-                    temperature,
-                    seed,
-                    "all" if keep == "all" else "first",
-                    max_tokens,
-                    concurrency,
-                    tests,
-                )
+                settings = settings_for(lang)
                 with _progress(console, quiet, lang, len(rows), backend.model) as progress:
                     result = run_translate(settings, backend, verifier, cache, rows, progress)
                 configs[lang.id] = {"train": result.train, "rejected": result.rejected}
@@ -93,12 +121,48 @@ def translate(
                 _report(console, quiet, f"translate -> {lang.id}", result)
     finally:
         backend.close()
+    _finish_translate(input_path, output, configs, summaries, console, quiet)
+    return summaries
+
+
+def _finish_translate(
+    input_path: Path | None,
+    output: Path,
+    configs: dict[str, dict[str, list[dict[str, Any]]]],
+    summaries: Summaries,
+    console: Console,
+    quiet: bool,
+) -> None:
     source_name = str(input_path) if input_path else f"the bundled sample ({SAMPLE.name})"
     license_ = SAMPLE_LICENSE if input_path is None else "the input's own licence"
     _write(output, configs, translate_card(source_name, license_, summaries), summaries)
     if not quiet:
         console.print(f"wrote {output}/ (datasets.load_dataset({str(output)!r}))")
-    return summaries
+
+
+def _check_engine(engine: str) -> None:
+    """`local` or `ray`; `ray` only with its extra installed (checked before anything starts)."""
+    if engine not in ("local", "ray"):
+        raise InputError(f"--engine must be local or ray, not {engine!r}")
+    if engine == "ray" and importlib.util.find_spec("ray") is None:
+        raise ConfigError(
+            "--engine ray needs the ray package, which is not installed: "
+            "pip install 'codefactory[ray]' (in a checkout: pip install -e '.[ray]')"
+        )
+
+
+def _batch_size(backend_name: str) -> int:
+    """The backend's batch size, read from its class without starting it (the driver of a
+    Ray run builds no backend)."""
+    entry = REGISTRY.get(backend_name)
+    if entry is None:
+        return 1
+    module_name, _, class_name = entry.target.partition(":")
+    try:
+        cls = getattr(importlib.import_module(module_name), class_name)
+    except ImportError:
+        return 1
+    return int(getattr(cls, "batch_size", 1) or 1)
 
 
 def verify(
@@ -110,13 +174,34 @@ def verify(
     quiet: bool,
     console: Console,
     options: TestOptions,
+    engine: str = "local",
+    ray_address: str | None = None,
 ) -> Summaries:
     if not input_path.is_file():
         raise InputError(f"no such input file: {input_path}")
     langs = parse_targets(target)
+    _check_engine(engine)
     rows: Sequence[SourceRow] = list(read_jsonl(input_path))
     configs: dict[str, dict[str, list[dict[str, Any]]]] = {}
     summaries: Summaries = {}
+    if engine == "ray":
+        from codefactory.pipeline.ray_executor import RayExecutor, ray_session
+        from codefactory.pipeline.specs import VerifySpec, run_verify_spec
+
+        cache_path = default_cache_path() if use_cache else None
+        with ray_session(ray_address):
+            for lang in langs:
+                with _progress(console, quiet, lang, len(rows), None) as progress:
+                    executor = RayExecutor(concurrency, 1, progress)
+                    result = run_verify_spec(VerifySpec(lang, options, cache_path), rows, executor)
+                configs[lang.id] = {"train": result.train, "rejected": result.rejected}
+                settings = {"target": lang.id, "tests": options.__dict__}
+                summaries[lang.id] = summary(settings, result)
+                _report(console, quiet, f"verify {lang.id}: {input_path.name} (ray)", result)
+        _write(output, configs, verify_card(input_path.name, summaries), summaries)
+        if not quiet:
+            console.print(f"wrote {output}/ (load it with datasets.load_dataset({str(output)!r}))")
+        return summaries
     with _verifier(Cache() if use_cache else None) as verifier:
         for lang in langs:
             with _progress(console, quiet, lang, len(rows), None) as progress:

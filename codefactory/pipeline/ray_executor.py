@@ -1,0 +1,340 @@
+"""The Ray Data executor: the same plans as the local one, each stage a `map_batches` step.
+
+    records ─▶ rows {record: pickle, status} ─▶ step per stage (an actor that built its stage
+    once) ─▶ … ─▶ driver: kept, dropped, funnel; the dropped that the plan retries (repair)
+    run again, from `plan.retry_to`, as the next pass, until none are left.
+
+A worker builds its stage from the plan's spec (pipeline/compose.py: `TranslateSpec`,
+`VerifySpec`), never from shipped stages, which hold a Docker client, a cache, a backend. Rows
+carry one pickled record each and a status: `live` (on to the next stage), `dropped` (with the
+stage, reason and detail; it rides to the end untouched), `tally` (one per batch: what the stage
+kept, dropped, spent; the funnel is their sum) or `fatal` (a setup error: the run stops and says
+why, as locally). Every step asks for a fraction of a CPU, so actors cannot hold every CPU and
+starve the read (ray-project/ray#44687); an llm stage has one actor; a sandbox stage's actor runs
+`concurrency` containers at once in threads.
+
+Only this module imports ray (the `ray` extra). The driver collects the rows; workers writing
+Parquet shards, placement by a `docker` resource and `ray.data.llm` are later steps (issue 11).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import pickle
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import fields
+from typing import Any
+
+import pyarrow as pa
+import ray
+import ray.data
+
+from codefactory.core.errors import CodefactoryError, ConfigError
+from codefactory.pipeline.funnel import Funnel
+from codefactory.pipeline.local import Progress
+from codefactory.pipeline.plan import Dropped, Outcome
+from codefactory.pipeline.specs import Deps, PlanSpec
+from codefactory.pipeline.stage import Drop, Stage
+from codefactory.pipeline.stages.generate import GenerationTotals
+
+LIVE, DROPPED, TALLY, FATAL = "live", "dropped", "tally", "fatal"
+SCHEMA = pa.schema(
+    [
+        ("record", pa.binary()),
+        ("status", pa.string()),
+        ("stage", pa.string()),
+        ("reason", pa.string()),
+        ("detail", pa.string()),
+    ]
+)
+STEP_CPUS = 0.25  # a fraction: a 2-core machine runs every step and the read (ray#44687)
+CPU_BATCH = 16
+
+
+def _row(
+    status: str, record: Any = None, stage: str = "", reason: str = "", detail: str = ""
+) -> dict[str, Any]:
+    data = pickle.dumps(record) if record is not None else b""
+    return {"record": data, "status": status, "stage": stage, "reason": reason, "detail": detail}
+
+
+class _Step:
+    """One stage on a Ray actor: built once from the spec, then mapped over batches of rows."""
+
+    def __init__(self, spec: PlanSpec, index: int, threads: int) -> None:
+        self.deps: Deps = spec.deps()
+        self.stage: Stage[Any, Any] = spec.build_stage(index, self.deps)
+        self.pool = ThreadPoolExecutor(threads) if self.stage.resource == "sandbox" else None
+        self.skipped = 0  # what the stage had skipped when last told (keep=first)
+
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        stage = self.stage
+        rows = batch.to_pylist()
+        out = [row for row in rows if row["status"] != LIVE]  # drops and tallies ride along
+        records = [pickle.loads(row["record"]) for row in rows if row["status"] == LIVE]
+        if not records:
+            return pa.Table.from_pylist(out, schema=SCHEMA)
+        tally: dict[str, Any] = {"kept": 0, "records_kept": 0, "drops": {}, "notes": {}}
+        before = self._generation()
+        started = time.monotonic()
+        todo = []
+        for record in records:
+            if stage.passes(record):
+                tally["passed"] = tally.get("passed", 0) + 1
+                out.append(_row(LIVE, record))
+            else:
+                todo.append(record)
+        try:
+            results = self._process(todo)
+        except CodefactoryError as exc:  # setup, not data: the run stops and says why
+            return pa.Table.from_pylist([*out, _row(FATAL, exc, stage.name)], schema=SCHEMA)
+        tally["seconds"] = time.monotonic() - started if todo else 0.0
+        for record, result in zip(todo, results, strict=True):
+            if isinstance(result, Drop):
+                tally["drops"][result.reason] = tally["drops"].get(result.reason, 0) + 1
+                kept = result.record if result.record is not None else record
+                out.append(_row(DROPPED, kept, stage.name, result.reason, result.detail))
+                if result.reason == "internal_error":
+                    note = result.detail[:120]
+                    tally["notes"][note] = tally["notes"].get(note, 0) + 1
+                continue
+            tally["kept"] += len(result)
+            tally["records_kept"] += 1
+            out.extend(_row(LIVE, r) for r in result)
+        after = self._generation()
+        if after is not None and before is not None:
+            tally["generation"] = {
+                f.name: getattr(after, f.name) - getattr(before, f.name) for f in fields(after)
+            }
+            backend = self.deps.backend
+            tally["model"] = backend.model if backend is not None else None
+        skipped = getattr(stage, "skipped", None)
+        if isinstance(skipped, int):
+            tally["skipped"] = skipped - self.skipped
+            self.skipped = skipped
+        out.append(_row(TALLY, None, stage.name, detail=json.dumps(tally)))
+        return pa.Table.from_pylist(out, schema=SCHEMA)
+
+    def _process(self, records: list[Any]) -> list[Any]:
+        """As the local executor: per record in a sandbox stage (threads), per batch otherwise;
+        a bug of ours costs the records it held, never the run."""
+        if not records:
+            return []
+        if self.pool is not None:
+            return list(self.pool.map(lambda r: self._guarded([r])[0], records))
+        return self._guarded(records)
+
+    def _guarded(self, records: list[Any]) -> list[Any]:
+        try:
+            return self.stage.process_batch(records)
+        except CodefactoryError:
+            raise
+        except Exception as exc:
+            detail = f"internal error: {type(exc).__name__}: {exc}"[:300]
+            return [Drop("internal_error", detail) for _ in records]
+
+    def _generation(self) -> GenerationTotals | None:
+        generator = getattr(self.stage, "generator", None)
+        if generator is None:
+            return None
+        t: GenerationTotals = generator.totals
+        return GenerationTotals(t.prompt_tokens, t.completion_tokens, t.from_cache, t.busy_s)
+
+    def __del__(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False)
+        self.deps.close()
+
+
+class RayExecutor:
+    """Runs a plan's spec on Ray Data (started or joined by `ray_session`), pass after pass."""
+
+    def __init__(
+        self,
+        concurrency: int = 4,
+        llm_batch_size: int = 1,
+        progress: Progress | None = None,
+        sandbox_actors: int = 1,
+    ) -> None:
+        self.concurrency = max(1, concurrency)
+        self.llm_batch_size = max(1, llm_batch_size)
+        self.sandbox_actors = max(1, sandbox_actors)
+        self.progress = progress or (lambda stage, kept, dropped: None)
+        self.generation = GenerationTotals()
+        self.skipped = 0
+        self.model: str | None = None
+        self.passes = 0
+
+    def run(self, spec: PlanSpec, records: Sequence[Any]) -> Outcome:
+        started = time.monotonic()
+        names: list[str] = []
+        for cls in spec.stage_classes:
+            if cls.name not in names:
+                names.append(cls.name)
+        outcome = Outcome(funnel=Funnel(names))
+        retry = spec.retry()
+        verified: set[int] = set()  # keep=first: functions with a verified candidate
+        pending, start = list(records), 0
+        while pending:
+            kept, dropped = self._pass(spec, start, pending, outcome.funnel)
+            self.passes += 1
+            outcome.kept.extend(kept)
+            outcome.dropped.extend(dropped)
+            verified.update(_order(r) for r in kept)
+            pending = []
+            if retry is None:
+                break
+            for d in dropped:
+                if spec.keep_first and _order(d.record) in verified:
+                    continue  # the local executor's `Function.done`, between passes
+                again = retry(d)
+                if again is not None:
+                    pending.append(again)
+            start = next(i for i, c in enumerate(spec.stage_classes) if c.name == spec.retry_to)
+        outcome.wall_s = time.monotonic() - started
+        return outcome
+
+    def _pass(
+        self, spec: PlanSpec, start: int, records: list[Any], funnel: Funnel
+    ) -> tuple[list[Any], list[Dropped]]:
+        rows = [_row(LIVE, r) for r in records]
+        ds: ray.data.Dataset = ray.data.from_items(
+            rows, override_num_blocks=max(1, min(len(rows), 64))
+        )
+        for index in range(start, len(spec.stage_classes)):
+            cls = spec.stage_classes[index]
+            if cls.resource == "llm":
+                batch_size, actors = self.llm_batch_size, 1
+            elif cls.resource == "sandbox":
+                batch_size, actors = self.concurrency, self.sandbox_actors
+            else:
+                batch_size, actors = CPU_BATCH, 1
+            ds = ds.map_batches(
+                _Step,
+                fn_constructor_args=(spec, index, self.concurrency),
+                batch_size=batch_size,
+                batch_format="pyarrow",
+                num_cpus=STEP_CPUS,
+                compute=ray.data.ActorPoolStrategy(size=actors),
+            )
+        kept: list[Any] = []
+        dropped: list[Dropped] = []
+        fatal: CodefactoryError | None = None
+        for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None):
+            assert isinstance(batch, pa.Table)
+            for row in batch.to_pylist():
+                status = row["status"]
+                if status == LIVE:
+                    kept.append(pickle.loads(row["record"]))
+                elif status == DROPPED:
+                    record = pickle.loads(row["record"])
+                    drop = Drop(row["reason"], row["detail"], record)
+                    dropped.append(Dropped(row["stage"], record, drop))
+                elif status == TALLY:
+                    self._count(funnel, row["stage"], json.loads(row["detail"]))
+                elif status == FATAL and fatal is None:
+                    fatal = pickle.loads(row["record"])
+        if fatal is not None:
+            raise fatal
+        return kept, dropped
+
+    def _count(self, funnel: Funnel, stage: str, tally: dict[str, Any]) -> None:
+        passed = int(tally.get("passed", 0))
+        if passed:
+            funnel.add(stage, passed)
+            self.progress(stage, passed, 0)
+        drops: dict[str, int] = tally["drops"]
+        funnel.add(stage, tally["kept"])
+        for reason, n in drops.items():
+            funnel.drop(stage, reason, n)
+        funnel.time(stage, float(tally.get("seconds", 0.0)))
+        for note, n in tally["notes"].items():
+            funnel.note(note, n)
+        if tally["records_kept"] or drops:
+            self.progress(stage, tally["records_kept"], sum(drops.values()))
+        generation = tally.get("generation")
+        if generation:
+            g = self.generation
+            g.prompt_tokens += generation["prompt_tokens"]
+            g.completion_tokens += generation["completion_tokens"]
+            g.from_cache += generation["from_cache"]
+            g.busy_s += generation["busy_s"]
+        if tally.get("model"):
+            self.model = tally["model"]
+        self.skipped += int(tally.get("skipped", 0))
+
+
+def _order(record: Any) -> int:
+    function = getattr(record, "function", record)
+    return int(function.order)
+
+
+@contextmanager
+def ray_session(address: str | None = None) -> Iterator[str]:
+    """Ray for one command: an existing connection as is; `address` (or, when None, a cluster
+    that `auto` finds); else a local Ray started here, bound to 127.0.0.1 and shut down after.
+    Yields what it joined: the address, or "local"."""
+    if ray.is_initialized():
+        yield "already connected"
+        return
+    from ray.data import DataContext
+
+    context = DataContext.get_current()
+    context.enable_progress_bars = False  # the command draws its own
+    logging.getLogger("ray.data").setLevel(logging.WARNING)  # and prints its own funnel
+    if address not in (None, "auto", "local"):
+        try:
+            ray.init(address=address, log_to_driver=False)
+        except ConnectionError as exc:
+            raise ConfigError(f"no Ray cluster at --ray-address {address}: {exc}") from None
+        joined = address
+    else:
+        joined = ""
+        if address != "local":
+            try:
+                ray.init(address="auto", log_to_driver=False)
+                joined = "auto"
+            except ConnectionError:
+                if address == "auto":
+                    raise ConfigError(
+                        "--ray-address auto found no running Ray cluster "
+                        "(start one with `ray start --head`, or leave the option out)"
+                    ) from None
+        if not joined:
+            _init_local()
+            joined = "local"
+    try:
+        yield joined
+    finally:
+        ray.shutdown()
+
+
+def _init_local() -> None:
+    """A one-machine Ray on loopback only. On Linux Ray turns 127.0.0.1 into the machine's own
+    address unless its cluster mode is off (ray._private.services.get_node_ip_address); with it
+    off, every Ray server here (GCS, raylet, workers, object manager) listens on 127.0.0.1."""
+    from ray._private import ray_constants
+
+    saved = ray_constants.ENABLE_RAY_CLUSTER
+    saved_env = os.environ.get(ray_constants.ENABLE_RAY_CLUSTERS_ENV_VAR)
+    ray_constants.ENABLE_RAY_CLUSTER = False
+    os.environ[ray_constants.ENABLE_RAY_CLUSTERS_ENV_VAR] = "0"
+    try:
+        ray.init(
+            address="local",
+            include_dashboard=False,
+            _node_ip_address="127.0.0.1",
+            log_to_driver=False,
+            configure_logging=False,
+        )
+    finally:
+        ray_constants.ENABLE_RAY_CLUSTER = saved
+        if saved_env is None:
+            os.environ.pop(ray_constants.ENABLE_RAY_CLUSTERS_ENV_VAR, None)
+        else:
+            os.environ[ray_constants.ENABLE_RAY_CLUSTERS_ENV_VAR] = saved_env
