@@ -6,7 +6,10 @@ never counted against a candidate; they are never cached, so a rerun tries them 
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import Counter
+from concurrent.futures import Future
 from dataclasses import replace
 
 import docker.errors
@@ -36,6 +39,11 @@ class Verifier:
         self.cache = cache
         self.gate = gate or SyntaxGate()
         self._image_ids: dict[str, str] = {}
+        self.containers: Counter[str] = Counter()  # runs started, by language id (retries too)
+        self._lock = threading.Lock()
+        # Verdicts being made, by key: an identical candidate (two samples that came out the
+        # same, a repair that repeated itself) judged meanwhile waits for the first, not a run.
+        self._verdicts: dict[str, Future[Verdict]] = {}
 
     def close(self) -> None:
         self.gate.close()
@@ -51,14 +59,19 @@ class Verifier:
         sources = program if isinstance(program, dict) else {lang.program_file: program}
         files = {name: text.encode("utf-8", "surrogatepass") for name, text in sources.items()}
         stdin = None if nonce is None else (nonce + "\n").encode()
-        result = self.sandbox.run(lang.image, lang.run, files, lang.limits, stdin=stdin)
+        result = self._start(lang, files, stdin)
         for attempt in range(INFRA_RETRIES):
             if not result.infra_error:
                 break
             self.sandbox.flush()
             self._wait_for_daemon(attempt)
-            result = self.sandbox.run(lang.image, lang.run, files, lang.limits, stdin=stdin)
+            result = self._start(lang, files, stdin)
         return result
+
+    def _start(self, lang: Language, files: dict[str, bytes], stdin: bytes | None) -> RunResult:
+        with self._lock:
+            self.containers[lang.id] += 1
+        return self.sandbox.run(lang.image, lang.run, files, lang.limits, stdin=stdin)
 
     def _wait_for_daemon(self, attempt: int) -> None:
         deadline = time.monotonic() + DAEMON_WAIT_S
@@ -114,6 +127,28 @@ class Verifier:
             tests_hash(cases),
             self.image_id(lang),
         )
+        with self._lock:
+            pending = self._verdicts.get(key)
+            mine = pending is None
+            if pending is None:
+                pending = self._verdicts[key] = Future()
+        if not mine:
+            return pending.result()
+        try:
+            verdict = self._execute_cached(key, lang, syntax, cases)
+        except BaseException as exc:
+            with self._lock:
+                del self._verdicts[key]
+            pending.set_exception(exc)
+            raise
+        with self._lock:  # from now on the cache answers (memory stays bounded)
+            del self._verdicts[key]
+        pending.set_result(verdict)
+        return verdict
+
+    def _execute_cached(
+        self, key: str, lang: Language, syntax: SyntaxResult, cases: tuple[TestCase, ...]
+    ) -> Verdict:
         if self.cache and (hit := self.cache.get("verdict", key)) is not None:
             return Verdict.from_json(hit)
         verdict = self._execute_uncached(lang, syntax, cases)

@@ -10,6 +10,7 @@ Both end in the same row builder and the same splits (pipeline/rows.py).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -196,7 +197,9 @@ def run_translate(
     generator = Generator(backend, cache, settings.max_tokens)
     plan = translate_plan(settings, generator, verifier)
     executor = LocalExecutor(settings.concurrency, backend.batch_size, progress)
+    before = verifier.containers.copy()
     outcome = executor.run(plan, [Function(i, row) for i, row in enumerate(rows)])
+    note_containers(outcome, verifier.containers - before, settings.target)
     result = _result(outcome, settings.target, backend, settings.keep == "first", given=False)
     generate = next(s for s in plan.stages if isinstance(s, Generate))
     note_generation(result, generator.totals, generate.skipped)
@@ -221,10 +224,19 @@ def run_verify(
     progress: Progress | None = None,
 ) -> Result:
     plan = verify_plan(target, verifier, options)
+    before = verifier.containers.copy()
     outcome = LocalExecutor(concurrency, 1, progress).run(
         plan, [Function(i, row) for i, row in enumerate(rows)]
     )
+    note_containers(outcome, verifier.containers - before, target)
     return _result(outcome, target, None, keep_first=False, given=True)
+
+
+def note_containers(outcome: Outcome, started: Counter[str], target: Language) -> None:
+    """Containers this run started: the Python's (oracle, determinism, adequacy: per function)
+    and the target's (per candidate judged), for the summary's per-function/candidate rates."""
+    outcome.funnel.note("containers_python", started["python"])
+    outcome.funnel.note("containers_target", started[target.id] if target.id != "python" else 0)
 
 
 def _result(

@@ -227,6 +227,28 @@ def summary(settings: dict[str, Any], result: Result) -> dict[str, Any]:
         "wall_s": round(result.wall_s, 2),
         "generation_busy_s": round(busy, 2),
         "overlap_ratio": round(result.wall_s / busy, 3) if busy > 0 else None,
+        "containers": container_rates(result.funnel.to_json()),
+    }
+
+
+def container_rates(funnel: dict[str, Any]) -> dict[str, float | int | None]:
+    """Containers started per function whose tests were built and per candidate run (a cached
+    result starts none); absent counts (the Ray engine's workers keep their own) read None."""
+    totals, stages = funnel["totals"], {s["stage"]: s for s in funnel["stages"]}
+
+    def reached(name: str) -> int:
+        stage = stages.get(name, {"count": 0, "dropped": {}})
+        return int(stage["count"] + sum(stage["dropped"].values()))
+
+    python, target = totals.get("containers_python"), totals.get("containers_target")
+    functions, candidates = reached("tests"), reached("verified")
+    return {
+        "python": python,
+        "target": target,
+        "per_function": round(python / functions, 2) if python is not None and functions else None,
+        "per_candidate": round(target / candidates, 2)
+        if target is not None and candidates
+        else None,
     }
 
 

@@ -119,7 +119,7 @@ def test_funnel_repair_and_rows(verifier: Verifier, php: Language) -> None:
 
 
 def test_keep_first_stops_sampling_keep_all_keeps_distinct(
-    verifier: Verifier, php: Language
+    verifier: Verifier, php: Language, tmp_path: Path
 ) -> None:
     def varied(request: GenRequest) -> str:
         if "def add" not in request.messages[1][1]:
@@ -128,10 +128,15 @@ def test_keep_first_stops_sampling_keep_all_keeps_distinct(
 
     first = run(verifier, php, None, FakeBackend(script=varied), samples=4, repair=0, concurrency=1)
     assert [r["task_id"] for r in first.train] == ["add"]
-    every = run(verifier, php, None, FakeBackend(script=varied), samples=4, repair=0, keep="all")
+    cache = Cache(tmp_path / "cache.sqlite")  # a fresh one: earlier tests ran these programs
+    fresh = Verifier(verifier.sandbox, cache)
+    every = run(fresh, php, cache, FakeBackend(script=varied), samples=4, repair=0, keep="all")
     kept = [r for r in every.train if r["task_id"] == "add"]
     assert len(kept) == 2  # four samples, two distinct programs
     assert [r["sample_index"] for r in kept] == [0, 1]
+    # ... each run once: a duplicate judged meanwhile waits for the first, a later one is cached
+    assert every.funnel.to_json()["totals"]["containers_target"] == 2
+    fresh.close()
 
 
 class Crash(BaseException):
