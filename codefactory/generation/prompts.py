@@ -3,6 +3,8 @@ worse here (14/30 -> 9/30). The version is part of every generation's cache key.
 
 from __future__ import annotations
 
+import ast
+
 from codefactory.core.languages import Language
 from codefactory.core.schema import Source, TestCase, Verdict
 from codefactory.core.values import show
@@ -24,9 +26,61 @@ def translate_messages(
     if lang.prompt_note:  # added only where set, so other languages' cached prompts still hit
         system += " " + lang.prompt_note
     user = f"Translate this Python function to {lang.name}:\n```python\n{source.code.strip()}\n```"
+    if note := constant_names_note(source, lang):  # only then: other prompts stay as they were
+        user += "\n" + note
     if signature:
         user += f"\nUse this signature: `{signature}`"
     return (("system", system), ("user", user))
+
+
+# Targets that read a capitalised name as a constant, which a method can neither take as a
+# parameter nor assign to: MBPP's `def f(N)` is a syntax error in Ruby.
+_CAPITALS_ARE_CONSTANTS = frozenset({"ruby"})
+
+
+def constant_names_note(source: Source, lang: Language) -> str | None:
+    """For such a target, the entry point's capitalised parameters and local variables with the
+    lower-case names to use instead; None when there are none (the prompt is then unchanged)."""
+    if lang.id not in _CAPITALS_ARE_CONSTANTS:
+        return None
+    bound = _bound_names(source.code, source.entry_point)
+    capitalised = [name for name in bound if name[0].isupper()]
+    if not capitalised:
+        return None
+    taken = set(bound)
+    renames = []
+    for name in capitalised:
+        new = name.lower()
+        while new in taken:
+            new += "_"
+        taken.add(new)
+        renames.append(f"`{new}` for `{name}`")
+    return f"In {lang.name} a capitalised name is a constant: write {', '.join(renames)}."
+
+
+def _bound_names(code: str, entry_point: str) -> list[str]:
+    """The entry point's parameters, then the names its body assigns, each once, in order."""
+    try:
+        module = ast.parse(code)
+    except SyntaxError:
+        return []
+    function = next(
+        (
+            node
+            for node in module.body
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == entry_point
+        ),
+        None,
+    )
+    if function is None:
+        return []
+    args = function.args
+    names = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
+    names += [a.arg for a in (args.vararg, args.kwarg) if a is not None]
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.append(node.id)
+    return list(dict.fromkeys(names))
 
 
 def repair_messages(

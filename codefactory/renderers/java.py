@@ -30,6 +30,15 @@ _PUBLIC_TYPE = re.compile(
 # descriptor for stdout before any candidate class is initialised, holds it in a local (no
 # static field to reach by reflection), and encodes values by their exact runtime class.
 _PACKAGE = "cfcand"
+# On-demand imports the candidate's unit gets whatever it imports itself: the prompt says
+# java.util.* is imported, and a translation then uses Collectors, Pattern or Function without an
+# import line. These packages share no simple name with java.util or each other (an ambiguous name
+# would not compile), and the candidate's own single-type imports and classes shadow them. They
+# reach only the candidate's unit (package cfcand), never the harness's.
+_STANDARD_IMPORTS = "\n".join(
+    f"import {package}.*;"
+    for package in ("java.util", "java.util.function", "java.util.regex", "java.util.stream")
+)
 _BOXED = {"long": "Long", "double": "Double", "boolean": "Boolean"}  # type arguments
 _HARNESS = template(__name__, "Main.java")
 _CALL = """        {
@@ -126,7 +135,7 @@ class JavaRenderer(TypedRenderer):
                 "__CF_MARKER__": MARKER,
             },
         )
-        solution = f"package {_PACKAGE};\n\nimport java.util.*;\n{imports}\n{body}\n"
+        solution = f"package {_PACKAGE};\n\n{_STANDARD_IMPORTS}\n{imports}\n{body}\n"
         return {"Main.java": harness, "Solution.java": solution}
 
 

@@ -91,3 +91,75 @@ def _number(node: ast.expr) -> float | None:
     except (ValueError, SyntaxError, TypeError):
         return None
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+# Set operators and methods whose result is a set when their left side is one.
+_SET_OPERATORS = (ast.BitAnd, ast.BitOr, ast.Sub, ast.BitXor)
+_SET_METHODS = frozenset({"union", "intersection", "difference", "symmetric_difference", "copy"})
+
+
+def return_relation(code: str, entry_point: str) -> Relation | None:
+    """The relation the entry point's own return expressions imply, or None for plain equality.
+
+    A result that is `list(set(...))`, `tuple(set(...))`, `list({...})` at every `return` lists
+    the set's items in CPython's iteration order, which no translation can reproduce: it compares
+    as a multiset (kind "sorted": the same items, each as often; the items are distinct anyway).
+    Returns inside nested functions and classes are not the entry point's."""
+    try:
+        module = ast.parse(code)
+    except SyntaxError:
+        return None
+    function = next(
+        (
+            node
+            for node in module.body
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == entry_point
+        ),
+        None,
+    )
+    if function is None:
+        return None
+    returns = list(_own_returns(function.body))
+    if returns and all(_lists_a_set(r.value) for r in returns):
+        return Relation(kind="sorted")
+    return None
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _own_returns(body: list[ast.stmt]) -> Iterator[ast.Return]:
+    for statement in body:
+        yield from _walk_own(statement)
+
+
+def _walk_own(node: ast.AST) -> Iterator[ast.Return]:
+    if isinstance(node, _SCOPES):
+        return
+    if isinstance(node, ast.Return):
+        yield node
+    for child in ast.iter_child_nodes(node):
+        yield from _walk_own(child)
+
+
+def _lists_a_set(node: ast.expr | None) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("list", "tuple")
+        and len(node.args) == 1
+        and not node.keywords
+        and _is_set(node.args[0])
+    )
+
+
+def _is_set(node: ast.expr) -> bool:
+    if isinstance(node, ast.Set | ast.SetComp):
+        return True
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return node.func.id in ("set", "frozenset") and not node.keywords
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.attr in _SET_METHODS and _is_set(node.func.value)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, _SET_OPERATORS):
+        return _is_set(node.left) or _is_set(node.right)
+    return False

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field, replace
 
 from codefactory.core.cache import make_key
-from codefactory.core.equality import Relation
+from codefactory.core.equality import Leniency, Relation, values_equal
 from codefactory.core.languages import Language, get_language
 from codefactory.core.schema import CallSpec, Source, TestCase, tests_hash
 from codefactory.core.values import dumps
@@ -15,6 +15,7 @@ from codefactory.judge.fingerprint import judge_fingerprint
 from codefactory.judge.protocol import new_nonce, parse_output
 from codefactory.judge.verifier import Verifier
 from codefactory.renderers.python import adequacy_driver
+from codefactory.sources.assert_calls import return_relation
 from codefactory.suite.augment import args_source, augment_inputs
 from codefactory.suite.mutation import mutants
 from codefactory.suite.oracle import OracleResult, cases_for
@@ -23,6 +24,7 @@ from codefactory.suite.oracle import OracleResult, cases_for
 # cases: were most of them unrepresentable in the target, the survivors could be exactly the
 # cases a wrong translation (a sentinel instead of None) gets right.
 DEFAULT_MIN_SOURCE_TESTS = 0.5
+_EXACT = Leniency(tuple_is_list=False)  # Python against Python
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ def build_tests(
     verifier: Verifier, source: Source, lang: Language, options: TestOptions = TestOptions()
 ) -> Prepared:
     python = get_language("python")
+    source = with_return_relation(source)
     given = len(source.calls)
     first = verifier.oracle(source, python)
     if first.infra_error:
@@ -125,6 +128,18 @@ def build_tests(
     return Prepared(source, cases, dropped, floor_error, adequacy, source_given=given)
 
 
+def with_return_relation(source: Source) -> Source:
+    """The source with the relation its return expressions imply (`list(set(xs))` compares as
+    a multiset) on every call whose assert stated plain equality."""
+    implied = return_relation(source.code, source.entry_point)
+    if implied is None or all(c.relation != Relation() for c in source.calls):
+        return source
+    calls = tuple(
+        replace(c, relation=implied) if c.relation == Relation() else c for c in source.calls
+    )
+    return replace(source, calls=calls)
+
+
 def _common_relation(source: Source) -> Relation:
     relations = {c.relation for c in source.calls}
     return relations.pop() if len(relations) == 1 else Relation()
@@ -140,7 +155,14 @@ def _deterministic(
     kept = []
     for case in a.cases:
         twin = other.get(case.id)
-        same = twin is not None and dumps(twin.expected) == dumps(case.expected)
+        same = twin is not None and (
+            dumps(twin.expected) == dumps(case.expected)
+            # a set's iteration order changes with the hash seed; the relation ignores it
+            or (
+                case.relation.kind in ("sorted", "set")
+                and values_equal(case.expected, twin.expected, case.relation, _EXACT)
+            )
+        )
         if same:
             kept.append(replace(case, hidden=case.id >= n_source))
         elif case.id < n_source:

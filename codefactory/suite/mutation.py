@@ -1,8 +1,9 @@
 """Simple AST mutants of the Python source, for the mutation score of a test suite.
 
 Made on the host by parsing and unparsing (nothing is executed here); run in the sandbox.
-Operators: arithmetic and comparison swaps, `//` <-> `/`, off-by-one int constants, negated
-`if`/`while` conditions, dropped statements. No-op and duplicate mutants are removed.
+Operators: arithmetic and comparison swaps, `//` <-> `/`, off-by-one int constants, emptied
+string constants (never a docstring), negated `if`/`while` conditions, dropped statements (never
+a bare constant such as a docstring). No-op and duplicate mutants are removed.
 """
 
 from __future__ import annotations
@@ -33,7 +34,26 @@ _CMP_SWAPS: dict[type[ast.cmpop], type[ast.cmpop]] = {
 _DROPPABLE = (ast.Assign, ast.AugAssign, ast.Expr, ast.Break, ast.Continue)
 
 
+def _inert_strings(tree: ast.AST) -> set[int]:
+    """Strings a mutant must not touch: docstrings (changing one changes no output) and the
+    literal parts of f-strings."""
+    inert: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            inert |= {id(part) for part in ast.walk(node) if isinstance(part, ast.Constant)}
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and _is_inert(body[0]):
+            inert.add(id(body[0].value))
+    return inert
+
+
+def _is_inert(statement: ast.AST) -> bool:
+    """A statement that is a bare constant (a docstring, `...`): dropping it changes nothing."""
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+
+
 def _sites(tree: ast.AST) -> Iterator[tuple[ast.AST, str]]:
+    inert = _inert_strings(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.BinOp | ast.AugAssign) and type(node.op) in _BINOP_SWAPS:
             yield node, "binop"
@@ -45,13 +65,16 @@ def _sites(tree: ast.AST) -> Iterator[tuple[ast.AST, str]]:
             and not isinstance(node.value, bool)
         ):
             yield node, "const"
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if id(node) not in inert:
+                yield node, "str"
         elif isinstance(node, ast.If | ast.While):
             yield node, "negate"
         if isinstance(node, ast.FunctionDef | ast.For | ast.While | ast.If | ast.With):
             body = node.body
             if len(body) > 1:
                 for statement in body:
-                    if isinstance(statement, _DROPPABLE):
+                    if isinstance(statement, _DROPPABLE) and not _is_inert(statement):
                         yield statement, "drop"
 
 
@@ -62,6 +85,8 @@ def _apply(node: ast.AST, kind: str) -> None:
         node.ops[0] = _CMP_SWAPS[type(node.ops[0])]()  # type: ignore[attr-defined]
     elif kind == "const":
         node.value = node.value + 1  # type: ignore[attr-defined]
+    elif kind == "str":  # "" for a non-empty string, "x" for the empty one
+        node.value = "" if node.value else "x"  # type: ignore[attr-defined]
     elif kind == "negate":
         node.test = ast.UnaryOp(ast.Not(), node.test)  # type: ignore[attr-defined]
 
