@@ -18,8 +18,9 @@ lint:
 test: lint
 	$(PY) -m pytest
 
+# Every test that needs neither Docker nor a model (nor a GPU); tests/conftest.py marks `docker`.
 unit:
-	$(PY) -m pytest -m "not docker and not model"
+	$(PY) -m pytest -m "not docker and not model and not gpu"
 
 bench:
 	$(PY) benchmarks/bench_verify.py

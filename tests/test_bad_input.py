@@ -9,8 +9,9 @@ import os
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import requests
@@ -301,6 +302,7 @@ class NoSandbox:
     """A verifier that must never be reached."""
 
     cache = None
+    containers: ClassVar[Counter[str]] = Counter()
 
     def verify(self, *args: object) -> object:
         raise AssertionError("an oversized candidate reached the verifier")

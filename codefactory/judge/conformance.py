@@ -14,11 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from codefactory.core.cache import default_cache_path
-from codefactory.core.equality import Relation
 from codefactory.core.languages import Language
+from codefactory.core.paths import default_cache_path
 from codefactory.core.schema import Status, TestCase, Verdict
 from codefactory.judge.protocol import MARKER, new_nonce
+from codefactory.judge.round_trip import ROUND_TRIP, round_trip_cases
 from codefactory.judge.syntax_gate import SyntaxResult, check_in_process
 from codefactory.judge.verifier import Verifier
 from codefactory.sandbox.profile import LABEL
@@ -37,59 +37,6 @@ PIECES = (
 ADD_CASES = tuple(
     TestCase(i, (a, b), a + b) for i, (a, b) in enumerate([(1, 2), (-5, 2), (10**6, 7), (0, 0)])
 )
-ROUND_TRIP: list[Any] = [
-    "plain",
-    "",
-    "$x",
-    "{$x}",
-    "#{x}",
-    "${x}",
-    "\\",
-    '"',
-    "'",
-    "a'b\"c$d\\e",
-    "line\nbreak\ttab",
-    "nul\x00byte",
-    "é",
-    "日本語",
-    "🙂",
-    "%s %d",
-    "`ls`",
-    "[[x]]",
-    "]]",
-    "--",
-    0,
-    1,
-    -1,
-    2**31,
-    -(2**31) - 1,
-    2**53,
-    -(2**53),
-    2**63 - 1,
-    -(2**63),
-    0.0,
-    -0.0,
-    1.5,
-    -2.25,
-    0.1,
-    1e300,
-    -1e300,
-    1e-7,
-    123456789.123,
-    None,
-    True,
-    False,
-    [],
-    {},
-    [[]],
-    [1, [2, [3]]],
-    (1, "a"),
-    {"a": 1, "b": [1, 2]},
-    {"nested": {"deeper": {"x": True}}},
-    {1: "one", 5: "five"},
-    {"k$y": "v", "q'u": 1},
-    [None, True, 0, 0.5, ""],
-]
 
 
 class MissingPiece(AssertionError):
@@ -117,12 +64,6 @@ def run_piece(
         else dataclasses.replace(lang, limits=dataclasses.replace(lang.limits, wall_s=wall_s))
     )
     return verifier.verify(target, piece(lang, name), entry, cases)
-
-
-def round_trip_cases(lang: Language) -> tuple[TestCase, ...]:
-    exact = Relation(rel_tol=0.0, abs_tol=0.0)
-    values = [v for v in ROUND_TRIP if lang.renderer.unsupported_reason(v) is None]
-    return tuple(TestCase(i, (v,), v, exact) for i, v in enumerate(values))
 
 
 def no_sandbox_left(verifier: Verifier) -> bool:

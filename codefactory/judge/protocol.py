@@ -61,7 +61,8 @@ def parse_output(stdout: bytes, nonce: str) -> ParsedOutput:
         try:
             record = json.loads(body)
             case_id = record["id"]
-            if not isinstance(case_id, int) or not isinstance(record.get("ok"), bool):
+            # a bool is an int in Python: `"id": true` must not read as case 1
+            if type(case_id) is not int or not isinstance(record.get("ok"), bool):
                 raise ValueError("bad id/ok")
         except (ValueError, KeyError, TypeError, RecursionError):  # [[[[…]]]] from a candidate
             out.problems.append("malformed record")

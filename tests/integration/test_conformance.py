@@ -8,11 +8,13 @@ fails here with a message naming the piece.
 from __future__ import annotations
 
 import importlib
+import math
 
 import pytest
 
 from codefactory.core.equality import Relation, values_equal
-from codefactory.core.languages import PROJECT_ROOT, Language, all_languages
+from codefactory.core.languages import Language, all_languages
+from codefactory.core.paths import PROJECT_ROOT
 from codefactory.judge import conformance
 from codefactory.judge.syntax_gate import check_in_process
 from codefactory.judge.verifier import Verifier
@@ -54,7 +56,13 @@ def test_conformance(
 
 
 def test_round_trip_comparison_is_exact(lang: Language) -> None:
-    exact = Relation(rel_tol=0.0, abs_tol=0.0)
-    assert not values_equal("a$b", "ab", exact, lang.leniency)
-    assert not values_equal(0.1, 0.1000001, exact, lang.leniency)
-    assert not values_equal(2, 3, exact, lang.leniency)
+    """The round trip expects each value back as it went in, to the last bit of a float: a
+    value one ulp off, which the default tolerance would accept, is a failure."""
+    cases = conformance.round_trip_cases(lang)
+    assert all(case.inputs == (case.expected,) for case in cases)
+    floats = [c for c in cases if isinstance(c.expected, float) and math.isfinite(c.expected)]
+    assert len(floats) >= 5, "the round trip carries too few floats to say"
+    for case in floats:
+        off = math.nextafter(case.expected, math.inf)
+        assert values_equal(case.expected, off, Relation(), lang.leniency)
+        assert not values_equal(case.expected, off, case.relation, lang.leniency), case.expected

@@ -150,8 +150,8 @@ VERDICT = ("status", "tests_passed", "tests_total", "tests_from_source", "mutati
 
 
 def _verdicts(out: Path) -> dict[str, tuple[Any, ...]]:
-    rows = datasets.load_dataset(str(out))["train"]
-    return {r["task_id"]: tuple(r[k] for k in VERDICT) for r in rows}
+    splits = datasets.load_dataset(str(out))  # verified rows in train, the others in rejected
+    return {r["task_id"]: tuple(r[k] for k in VERDICT) for split in splits.values() for r in split}
 
 
 def _our_containers(pid: int) -> int:
