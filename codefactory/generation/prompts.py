@@ -9,6 +9,7 @@ from codefactory.core.languages import Language
 from codefactory.core.schema import Source, TestCase, Verdict
 from codefactory.core.values import show
 from codefactory.generation.backends.base import Message
+from codefactory.sources.assert_calls import entry_function
 
 PROMPT_VERSION = "translate-v1"
 
@@ -60,18 +61,7 @@ def constant_names_note(source: Source, lang: Language) -> str | None:
 
 def _bound_names(code: str, entry_point: str) -> list[str]:
     """The entry point's parameters, then the names its body assigns, each once, in order."""
-    try:
-        module = ast.parse(code)
-    except SyntaxError:
-        return []
-    function = next(
-        (
-            node
-            for node in module.body
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == entry_point
-        ),
-        None,
-    )
+    function = entry_function(code, entry_point)
     if function is None:
         return []
     args = function.args

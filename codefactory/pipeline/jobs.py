@@ -4,8 +4,6 @@ summary shape: {target: {settings, funnel, train_rows, rejected_rows, test_stren
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -14,19 +12,15 @@ from typing import Any
 
 from rich.console import Console
 
-from codefactory.core.cache import Cache
-from codefactory.core.errors import ConfigError, InputError
+from codefactory.core.errors import InputError
 from codefactory.core.languages import Language, parse_targets
-from codefactory.core.paths import default_cache_path
 from codefactory.dataset.card import suite_quartiles, translate_card, verify_card
 from codefactory.dataset.writer import write_dataset
-from codefactory.generation.backends import REGISTRY, make_backend
 from codefactory.generation.model_registry import MODELS
-from codefactory.judge.verifier import Verifier
-from codefactory.pipeline.compose import Result, Settings, run_translate, run_verify
+from codefactory.pipeline.compose import Result, Settings
+from codefactory.pipeline.engines import check_engine, translate_engine, verify_engine
 from codefactory.pipeline.local import Progress
 from codefactory.pipeline.progress import make_progress
-from codefactory.sandbox.docker_sandbox import DockerSandbox
 from codefactory.sources.jsonl import read_jsonl
 from codefactory.sources.load import SAMPLE, load_sources
 from codefactory.sources.source_row import SourceRow
@@ -62,7 +56,7 @@ def translate(
     langs = parse_targets(target)
     if keep not in ("first", "all"):
         raise InputError("--keep must be first or all")
-    _check_engine(engine)
+    check_engine(engine)
     try:
         rows = list(load_sources(input_path))
     except FileNotFoundError:
@@ -90,79 +84,22 @@ def translate(
             tests,
         )
 
-    if engine == "ray":  # workers build the backend, the sandbox and the cache themselves
-        from codefactory.pipeline.ray_executor import RayExecutor, ray_session
-        from codefactory.pipeline.specs import TranslateSpec, run_translate_spec
-
-        cache_path = default_cache_path() if use_cache else None
-        options = tuple(sorted(backend_options.items()))
-        with ray_session(ray_address):
-            for lang in langs:
-                settings = settings_for(lang)
-                with _progress(console, quiet, lang, len(rows), model) as progress:
-                    executor = RayExecutor(concurrency, _batch_size(backend_name), progress)
-                    plan_spec = TranslateSpec(settings, options, cache_path)
-                    result = run_translate_spec(plan_spec, rows, executor)
-                configs[lang.id] = {"train": result.train, "rejected": result.rejected}
-                summaries[lang.id] = summary(settings.to_json(), result)
-                _report(console, quiet, f"translate -> {lang.id} (ray)", result)
-        _finish_translate(input_path, output, configs, summaries, console, quiet)
-        return summaries
-    cache = Cache() if use_cache else None
-    backend = make_backend(backend_name, model, **backend_options)
-    try:
-        with _verifier(cache) as verifier:
-            for lang in langs:
-                settings = settings_for(lang)
-                with _progress(console, quiet, lang, len(rows), backend.model) as progress:
-                    result = run_translate(settings, backend, verifier, cache, rows, progress)
-                configs[lang.id] = {"train": result.train, "rejected": result.rejected}
-                summaries[lang.id] = summary(settings.to_json(), result)
-                _report(console, quiet, f"translate -> {lang.id}", result)
-    finally:
-        backend.close()
-    _finish_translate(input_path, output, configs, summaries, console, quiet)
-    return summaries
-
-
-def _finish_translate(
-    input_path: Path | None,
-    output: Path,
-    configs: dict[str, dict[str, list[dict[str, Any]]]],
-    summaries: Summaries,
-    console: Console,
-    quiet: bool,
-) -> None:
+    with translate_engine(
+        engine, ray_address, rows, backend_name, model, backend_options, use_cache, concurrency
+    ) as run:
+        for lang in langs:
+            settings = settings_for(lang)
+            with _progress(console, quiet, lang, len(rows), model) as progress:
+                result = run(settings, progress)
+            configs[lang.id] = {"train": result.train, "rejected": result.rejected}
+            summaries[lang.id] = summary(settings.to_json(), result)
+            _report(console, quiet, f"translate -> {lang.id} ({engine})", result)
     source_name = str(input_path) if input_path else f"the bundled sample ({SAMPLE.name})"
     license_ = SAMPLE_LICENSE if input_path is None else "the input's own licence"
     _write(output, configs, translate_card(source_name, license_, summaries), summaries)
     if not quiet:
         console.print(f"wrote {output}/ (datasets.load_dataset({str(output)!r}))")
-
-
-def _check_engine(engine: str) -> None:
-    """`local` or `ray`; `ray` only with its extra installed (checked before anything starts)."""
-    if engine not in ("local", "ray"):
-        raise InputError(f"--engine must be local or ray, not {engine!r}")
-    if engine == "ray" and importlib.util.find_spec("ray") is None:
-        raise ConfigError(
-            "--engine ray needs the ray package, which is not installed: "
-            "pip install 'codefactory[ray]' (in a checkout: pip install -e '.[ray]')"
-        )
-
-
-def _batch_size(backend_name: str) -> int:
-    """The backend's batch size, read from its class without starting it (the driver of a
-    Ray run builds no backend)."""
-    entry = REGISTRY.get(backend_name)
-    if entry is None:
-        return 1
-    module_name, _, class_name = entry.target.partition(":")
-    try:
-        cls = getattr(importlib.import_module(module_name), class_name)
-    except ImportError:
-        return 1
-    return int(getattr(cls, "batch_size", 1) or 1)
+    return summaries
 
 
 def verify(
@@ -180,36 +117,18 @@ def verify(
     if not input_path.is_file():
         raise InputError(f"no such input file: {input_path}")
     langs = parse_targets(target)
-    _check_engine(engine)
+    check_engine(engine)
     rows: Sequence[SourceRow] = list(read_jsonl(input_path))
     configs: dict[str, dict[str, list[dict[str, Any]]]] = {}
     summaries: Summaries = {}
-    if engine == "ray":
-        from codefactory.pipeline.ray_executor import RayExecutor, ray_session
-        from codefactory.pipeline.specs import VerifySpec, run_verify_spec
-
-        cache_path = default_cache_path() if use_cache else None
-        with ray_session(ray_address):
-            for lang in langs:
-                with _progress(console, quiet, lang, len(rows), None) as progress:
-                    executor = RayExecutor(concurrency, 1, progress)
-                    result = run_verify_spec(VerifySpec(lang, options, cache_path), rows, executor)
-                configs[lang.id] = {"train": result.train, "rejected": result.rejected}
-                settings = {"target": lang.id, "tests": options.__dict__}
-                summaries[lang.id] = summary(settings, result)
-                _report(console, quiet, f"verify {lang.id}: {input_path.name} (ray)", result)
-        _write(output, configs, verify_card(input_path.name, summaries), summaries)
-        if not quiet:
-            console.print(f"wrote {output}/ (load it with datasets.load_dataset({str(output)!r}))")
-        return summaries
-    with _verifier(Cache() if use_cache else None) as verifier:
+    with verify_engine(engine, ray_address, rows, options, use_cache, concurrency) as run:
         for lang in langs:
             with _progress(console, quiet, lang, len(rows), None) as progress:
-                result = run_verify(lang, verifier, rows, options, concurrency, progress)
+                result = run(lang, progress)
             configs[lang.id] = {"train": result.train, "rejected": result.rejected}
             settings = {"target": lang.id, "tests": options.__dict__}
             summaries[lang.id] = summary(settings, result)
-            _report(console, quiet, f"verify {lang.id}: {input_path.name}", result)
+            _report(console, quiet, f"verify {lang.id}: {input_path.name} ({engine})", result)
     _write(output, configs, verify_card(input_path.name, summaries), summaries)
     if not quiet:
         console.print(f"wrote {output}/ (load it with datasets.load_dataset({str(output)!r}))")
@@ -250,16 +169,6 @@ def container_rates(funnel: dict[str, Any]) -> dict[str, float | int | None]:
         if target is not None and candidates
         else None,
     }
-
-
-@contextmanager
-def _verifier(cache: Cache | None) -> Iterator[Verifier]:
-    with DockerSandbox() as sandbox:
-        verifier = Verifier(sandbox, cache)
-        try:
-            yield verifier
-        finally:
-            verifier.close()
 
 
 @contextmanager

@@ -105,18 +105,7 @@ def return_relation(code: str, entry_point: str) -> Relation | None:
     the set's items in CPython's iteration order, which no translation can reproduce: it compares
     as a multiset (kind "sorted": the same items, each as often; the items are distinct anyway).
     Returns inside nested functions and classes are not the entry point's."""
-    try:
-        module = ast.parse(code)
-    except SyntaxError:
-        return None
-    function = next(
-        (
-            node
-            for node in module.body
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == entry_point
-        ),
-        None,
-    )
+    function = entry_function(code, entry_point)
     if function is None:
         return None
     returns = list(_own_returns(function.body))
@@ -163,3 +152,19 @@ def _is_set(node: ast.expr) -> bool:
     if isinstance(node, ast.BinOp) and isinstance(node.op, _SET_OPERATORS):
         return _is_set(node.left) or _is_set(node.right)
     return False
+
+
+def entry_function(code: str, entry_point: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The top-level definition of `entry_point` in trusted source code, if it parses."""
+    try:
+        module = ast.parse(code)
+    except SyntaxError:
+        return None
+    return next(
+        (
+            node
+            for node in module.body
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == entry_point
+        ),
+        None,
+    )

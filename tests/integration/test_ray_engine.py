@@ -32,7 +32,7 @@ def local_ray() -> Iterator[None]:
         pytest.skip("ray is not installed: pip install -e '.[ray]' (scripts/setup.sh installs it)")
     import ray
 
-    from codefactory.pipeline.ray_executor import ray_session
+    from codefactory.pipeline.ray_session import ray_session
 
     with ray_session("local"):
         assert {n["NodeManagerAddress"] for n in ray.nodes()} == {"127.0.0.1"}

@@ -1,0 +1,125 @@
+"""Where a command's plans run: `local` (this process: the sandbox, cache and backend opened
+here) or `ray` (workers open their own; the driver only ships specs). Each engine is a context
+that yields one function, `run(target settings, progress) -> Result`, so the commands loop over
+targets the same way whichever runs them."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from codefactory.core.cache import Cache
+from codefactory.core.errors import ConfigError, InputError
+from codefactory.core.languages import Language
+from codefactory.core.paths import default_cache_path
+from codefactory.generation.backends import REGISTRY, make_backend
+from codefactory.judge.verifier import Verifier
+from codefactory.pipeline.compose import Result, Settings, run_translate, run_verify
+from codefactory.pipeline.local import Progress
+from codefactory.sandbox.docker_sandbox import DockerSandbox
+from codefactory.sources.source_row import SourceRow
+from codefactory.suite.build import TestOptions
+
+TranslateRun = Callable[[Settings, Progress], Result]
+VerifyRun = Callable[[Language, Progress], Result]
+
+
+def check_engine(engine: str) -> None:
+    """`local` or `ray`; `ray` only with its extra installed (checked before anything starts)."""
+    if engine not in ("local", "ray"):
+        raise InputError(f"--engine must be local or ray, not {engine!r}")
+    if engine == "ray" and importlib.util.find_spec("ray") is None:
+        raise ConfigError(
+            "--engine ray needs the ray package, which is not installed: "
+            "pip install 'codefactory[ray]' (in a checkout: pip install -e '.[ray]')"
+        )
+
+
+@contextmanager
+def translate_engine(
+    engine: str,
+    ray_address: str | None,
+    rows: Sequence[SourceRow],
+    backend_name: str,
+    model: str,
+    backend_options: dict[str, Any],
+    use_cache: bool,
+    concurrency: int,
+) -> Iterator[TranslateRun]:
+    if engine == "ray":  # workers build the backend, the sandbox and the cache themselves
+        from codefactory.pipeline.ray_executor import RayExecutor
+        from codefactory.pipeline.ray_session import ray_session
+        from codefactory.pipeline.specs import TranslateSpec, run_translate_spec
+
+        cache_path = default_cache_path() if use_cache else None
+        options = tuple(sorted(backend_options.items()))
+        batch = _batch_size(backend_name)
+        with ray_session(ray_address):
+            yield lambda settings, progress: run_translate_spec(
+                TranslateSpec(settings, options, cache_path),
+                rows,
+                RayExecutor(concurrency, batch, progress),
+            )
+        return
+    cache = Cache() if use_cache else None
+    backend = make_backend(backend_name, model, **backend_options)
+    try:
+        with _verifier(cache) as verifier:
+            yield lambda settings, progress: run_translate(
+                settings, backend, verifier, cache, rows, progress
+            )
+    finally:
+        backend.close()
+
+
+@contextmanager
+def verify_engine(
+    engine: str,
+    ray_address: str | None,
+    rows: Sequence[SourceRow],
+    options: TestOptions,
+    use_cache: bool,
+    concurrency: int,
+) -> Iterator[VerifyRun]:
+    if engine == "ray":
+        from codefactory.pipeline.ray_executor import RayExecutor
+        from codefactory.pipeline.ray_session import ray_session
+        from codefactory.pipeline.specs import VerifySpec, run_verify_spec
+
+        cache_path = default_cache_path() if use_cache else None
+        with ray_session(ray_address):
+            yield lambda lang, progress: run_verify_spec(
+                VerifySpec(lang, options, cache_path), rows, RayExecutor(concurrency, 1, progress)
+            )
+        return
+    with _verifier(Cache() if use_cache else None) as verifier:
+        yield lambda lang, progress: run_verify(
+            lang, verifier, rows, options, concurrency, progress
+        )
+
+
+@contextmanager
+def _verifier(cache: Cache | None) -> Iterator[Verifier]:
+    with DockerSandbox() as sandbox:
+        verifier = Verifier(sandbox, cache)
+        try:
+            yield verifier
+        finally:
+            verifier.close()
+
+
+def _batch_size(backend_name: str) -> int:
+    """The backend's batch size, read from its class without starting it (the driver of a
+    Ray run builds no backend)."""
+    entry = REGISTRY.get(backend_name)
+    if entry is None:
+        return 1
+    module_name, _, class_name = entry.target.partition(":")
+    try:
+        cls = getattr(importlib.import_module(module_name), class_name)
+    except ImportError:
+        return 1
+    return int(getattr(cls, "batch_size", 1) or 1)
