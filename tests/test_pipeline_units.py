@@ -4,6 +4,7 @@ the row split."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -154,3 +155,33 @@ def test_split_rows_is_the_same_whatever_the_completion_order() -> None:
     assert [(r["task_id"], r["sample_index"]) for r in rejected] == [("a", 0)]  # no sandbox_error
     train_all, _ = split_rows(list(reversed(pairs)), keep_first=False)
     assert [(r["task_id"], r["sample_index"]) for r in train_all] == [("b", 0), ("b", 1)]
+
+
+def test_what_the_model_hands_a_pool_never_queues_behind_the_whole_input() -> None:
+    """Functions given with tests go straight to the tests pool; those without go through the
+    model first. The model's must not wait until every other function's tests are built."""
+    done: list[int] = []
+
+    class Inputs(Stage[N, N]):
+        name = "inputs"
+        resource = "llm"
+
+        def passes(self, record: N) -> bool:
+            return record.value % 2 == 0  # "has tests"
+
+        def process_batch(self, records: Sequence[N]) -> list[list[N] | Drop]:
+            return [[r] for r in records]
+
+    class Tests(Stage[N, N]):
+        name = "tests"
+        resource = "sandbox"
+
+        def process(self, record: N) -> N:
+            time.sleep(0.01)
+            done.append(record.value)
+            return record
+
+    LocalExecutor(concurrency=1).run(Plan([Inputs(), Tests()]), [N(i) for i in range(60)])
+    assert sorted(done) == list(range(60))
+    first_from_the_model = next(i for i, v in enumerate(done) if v % 2)
+    assert first_from_the_model < 10, done[:12]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -56,7 +57,7 @@ def translate_engine(
 
         cache_path = default_cache_path() if use_cache else None
         options = tuple(sorted(backend_options.items()))
-        batch = _batch_size(backend_name)
+        batch = _batch_size(backend_name, backend_options)
         with ray_session(ray_address):
             yield lambda settings, progress: run_translate_spec(
                 TranslateSpec(settings, options, cache_path),
@@ -111,9 +112,10 @@ def _verifier(cache: Cache | None) -> Iterator[Verifier]:
             verifier.close()
 
 
-def _batch_size(backend_name: str) -> int:
-    """The backend's batch size, read from its class without starting it (the driver of a
-    Ray run builds no backend)."""
+def _batch_size(backend_name: str, backend_options: dict[str, Any]) -> int:
+    """The backend's batch size without starting it (the driver of a Ray run builds no
+    backend): a class that fixes it says so; otherwise its constructor's `batch_size` or
+    `concurrency` (the openai backend sends that many requests at once), as given or defaulted."""
     entry = REGISTRY.get(backend_name)
     if entry is None:
         return 1
@@ -122,4 +124,14 @@ def _batch_size(backend_name: str) -> int:
         cls = getattr(importlib.import_module(module_name), class_name)
     except ImportError:
         return 1
-    return int(getattr(cls, "batch_size", 1) or 1)
+    fixed = getattr(cls, "batch_size", None)
+    if isinstance(fixed, int):
+        return max(1, fixed)
+    parameters = inspect.signature(cls.__init__).parameters
+    for name in ("batch_size", "concurrency"):
+        if name in backend_options:
+            return max(1, int(backend_options[name]))
+        default = parameters[name].default if name in parameters else inspect.Parameter.empty
+        if isinstance(default, int):
+            return max(1, default)
+    return 1

@@ -53,6 +53,7 @@ class _Run:
         self.seq = itertools.count()
         self.pools: dict[int, ThreadPoolExecutor] = {}
         self.waiting: dict[int, threading.BoundedSemaphore] = {}
+        self.stopping = False
 
     def run(self, records: Sequence[Any]) -> Outcome:
         started = time.monotonic()
@@ -60,13 +61,15 @@ class _Run:
             if stage.resource == "sandbox":
                 self.pools[i] = ThreadPoolExecutor(self.x.concurrency, f"cf-{stage.name}")
                 self.waiting[i] = threading.BoundedSemaphore(max(2, self.x.concurrency * 2))
+        self.open()  # the feeder's own token: the run cannot end before the input is read
+        feeder = threading.Thread(target=self.feed, args=(records,), name="cf-feed", daemon=True)
         finished = False
         try:
-            for record in records:
-                self.send(0, record, from_llm=False)
+            feeder.start()
             self.llm_loop()
             finished = True
         finally:  # stopped early (a setup error, Ctrl-C): what is queued is not started
+            self.stopping = True
             for pool in self.pools.values():
                 pool.shutdown(wait=True, cancel_futures=not finished or self.fatal is not None)
         if self.fatal is not None:
@@ -74,21 +77,33 @@ class _Run:
         self.outcome.wall_s = time.monotonic() - started
         return self.outcome
 
+    def feed(self, records: Sequence[Any]) -> None:
+        """The input, on a thread of its own: reading and selecting never hold up the model, and
+        a sandbox stage's queue never holds more than its bound (so what the model hands it
+        waits behind a few records, never behind the whole input)."""
+        try:
+            for record in records:
+                if self.stopping or self.fatal is not None:
+                    return
+                self.send(0, record)
+        finally:
+            self.close()
+
     # -- routing -----------------------------------------------------------------------------
 
-    def send(self, index: int, record: Any, from_llm: bool) -> None:
+    def send(self, index: int, record: Any) -> None:
         if self.fatal is not None:
             return
         if index == len(self.plan.stages):
             with self.lock:
                 self.outcome.kept.append(record)
-            self.plan.on_kept(record)
+            self.guarded(self.plan.on_kept, record)
             return
         stage = self.plan.stages[index]
         if stage.passes(record):
             self.outcome.funnel.add(stage.name)
             self.x.progress(stage.name, 1, 0)
-            self.send(index + 1, record, from_llm)
+            self.send(index + 1, record)
         elif stage.resource == "llm":
             self.open()
             priority = getattr(record, "priority", (0, 0))
@@ -96,23 +111,25 @@ class _Run:
             with self.cond:
                 self.cond.notify_all()
         elif stage.resource == "sandbox":
-            bounded = from_llm  # the LLM may not run ahead of the sandboxes without limit
-            if bounded:
-                self.waiting[index].acquire()
+            # Bounded, whoever sends: the model may not run ahead of the sandboxes, nor the
+            # input flood a pool that the model's records then queue behind.
+            while not self.waiting[index].acquire(timeout=0.5):
+                if self.stopping or self.fatal is not None:
+                    return
             self.open()
-            self.pools[index].submit(self.work, index, [record], bounded)
+            self.pools[index].submit(self.work, index, [record])
         else:
-            self.step(index, [record], from_llm)
+            self.step(index, [record])
 
-    def work(self, index: int, batch: list[Any], bounded: bool) -> None:
+    def work(self, index: int, batch: list[Any]) -> None:
         try:
-            self.step(index, batch, from_llm=False)
+            if self.fatal is None:  # after a setup error nothing more is started
+                self.step(index, batch)
         finally:
-            if bounded:
-                self.waiting[index].release()
+            self.waiting[index].release()
             self.close()
 
-    def step(self, index: int, batch: list[Any], from_llm: bool) -> None:
+    def step(self, index: int, batch: list[Any]) -> None:
         stage: Stage[Any, Any] = self.plan.stages[index]
         funnel = self.outcome.funnel
         started = time.monotonic()
@@ -134,7 +151,7 @@ class _Run:
                 continue
             funnel.add(stage.name, len(result))
             for out in result:
-                self.send(index + 1, out, from_llm)
+                self.send(index + 1, out)
 
     def dropped(self, stage: Stage[Any, Any], record: Any, drop: Drop) -> None:
         self.outcome.funnel.drop(stage.name, drop.reason)
@@ -142,9 +159,18 @@ class _Run:
         dropped = Dropped(stage.name, kept, drop)
         with self.lock:
             self.outcome.dropped.append(dropped)
-        retry = self.plan.retry(dropped) if self.plan.retry else None
+        retry = self.guarded(self.plan.retry, dropped) if self.plan.retry else None
         if retry is not None:
-            self.send(self.plan.index(self.plan.retry_to), retry, from_llm=False)
+            self.send(self.plan.index(self.plan.retry_to), retry)
+
+    def guarded(self, hook: Callable[[Any], Any], record: Any) -> Any:
+        """A plan's hook (repair, keep=first): a bug in it costs that record's follow-up and is
+        counted, never the run."""
+        try:
+            return hook(record)
+        except Exception as exc:
+            self.outcome.funnel.note(f"internal error: {type(exc).__name__}: {exc}"[:120])
+            return None
 
     # -- the LLM thread ----------------------------------------------------------------------
 
@@ -170,7 +196,7 @@ class _Run:
             for item in held:
                 self.llm_queue.put(item)
             try:
-                self.step(index, batch, from_llm=True)
+                self.step(index, batch)
             finally:
                 for _ in batch:
                     self.close()

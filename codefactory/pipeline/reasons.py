@@ -7,7 +7,6 @@ import re
 
 # Ordered: the first pattern that matches the start of the text names the reason.
 _CODES: tuple[tuple[str, str], ...] = (
-    (r"sandbox_error", "sandbox_error"),
     (r"syntax error|does not parse|reply has no code|row has no candidate", "syntax_error"),
     (r"no candidate", "no_candidate"),
     (r"candidate over MAX_", "candidate_too_big"),
