@@ -20,12 +20,19 @@ def make_key(*parts: object) -> str:
     return sha256(json.dumps(parts, sort_keys=True, default=str))
 
 
+BUSY_TIMEOUT_S = 120.0
+
+
 class Cache:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_cache_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        # Several processes may share the file (Ray actors, a rerun beside a run): a writer
+        # waits for the lock rather than failing after sqlite's default 5 s.
+        self._db = sqlite3.connect(
+            self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None
+        )
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(
