@@ -35,3 +35,32 @@ def test_several_targets_are_configs(tmp_path: Path) -> None:
     assert datasets.load_dataset(str(tmp_path / "out"), "lua")["train"]["task_id"] == ["l"]
     readme = (tmp_path / "out" / "README.md").read_text()
     assert readme.startswith("---\n") and "config_name: lua" in readme
+
+
+def test_card_yaml_has_what_the_hub_filters_by(tmp_path: Path) -> None:
+    from codefactory.dataset.writer import CardMetadata, size_category
+
+    rows = [{"task_id": "t", "verified": True, "status": "passed", "target_entry_point": "fAb"}]
+    meta = CardMetadata("cc-by-4.0", "Verified Python to php", ("php",), {"php": 1})
+    write_dataset(tmp_path / "out", {"php": {"train": rows}}, "# card\n", None, meta)
+    text = (tmp_path / "out" / "README.md").read_text()
+    front = text.split("---")[1]
+    for line in (
+        "license: cc-by-4.0",
+        "language:\n- code",
+        'pretty_name: "Verified Python to php"',
+        "task_categories:\n- text-generation",
+        "size_categories:\n- n<1K",
+        "- php\nconfigs:",
+    ):
+        assert line in front, line
+    loaded = datasets.load_dataset(str(tmp_path / "out"))["train"]
+    assert loaded[0]["target_entry_point"] == "fAb"
+    assert [size_category(n) for n in (0, 999, 1000, 99_999, 100_000, 2_000_000)] == [
+        "n<1K",
+        "n<1K",
+        "1K<n<10K",
+        "10K<n<100K",
+        "100K<n<1M",
+        "n>1M",
+    ]

@@ -12,6 +12,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ ROW_SCHEMA = pa.schema(
         ("entry_point", pa.string()),
         ("target_language", pa.string()),
         ("target_code", pa.string()),
+        ("target_entry_point", pa.string()),  # the name the candidate gave it (firstAbove)
         ("verified", pa.bool_()),
         ("status", pa.string()),
         ("tests_passed", pa.int64()),
@@ -71,6 +73,7 @@ def write_dataset(
     configs: Mapping[str, Mapping[str, Sequence[Mapping[str, Any]]]],
     card: str,
     extra_files: Mapping[str, str] | None = None,
+    metadata: CardMetadata | None = None,
 ) -> None:
     """`configs` is {language id: {split: rows}}; the first config is the default one.
 
@@ -94,7 +97,7 @@ def write_dataset(
                 (staging / name).parent.mkdir(parents=True, exist_ok=True)
                 (staging / name).write_bytes(data)
                 files.setdefault(config, {})[split] = name
-        (staging / "README.md").write_text(_front_matter(files) + card)
+        (staging / "README.md").write_text(_front_matter(files, metadata) + card)
         for name, text in (extra_files or {}).items():
             (staging / name).write_text(text)
         backup = out_dir.with_name(f".{out_dir.name}.old")
@@ -107,8 +110,19 @@ def write_dataset(
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _front_matter(files: Mapping[str, Mapping[str, str]]) -> str:
-    lines = ["---", "tags:", "- code", "- synthetic", "- execution-verified"]
+def _front_matter(
+    files: Mapping[str, Mapping[str, str]], metadata: CardMetadata | None = None
+) -> str:
+    meta = metadata or CardMetadata()
+    lines = ["---", f"license: {meta.license}", "language:", "- code"]
+    if meta.pretty_name:
+        lines.append(f"pretty_name: {json.dumps(meta.pretty_name)}")
+    lines += ["task_categories:", "- text-generation"]
+    total = sum(meta.rows.values()) if meta.rows else None
+    if total is not None:
+        lines += ["size_categories:", f"- {size_category(total)}"]
+    lines += ["tags:", "- code", "- synthetic", "- execution-verified"]
+    lines += [f"- {tag}" for tag in meta.tags]
     if files:
         lines.append("configs:")
     for index, (config, splits) in enumerate(files.items()):
@@ -121,3 +135,21 @@ def _front_matter(files: Mapping[str, Mapping[str, str]]) -> str:
             lines.append(f"    path: {path}")
     lines.append("---")
     return "\n".join(lines) + "\n\n"
+
+
+@dataclass(frozen=True)
+class CardMetadata:
+    """The card's YAML beyond the configs: what the Hub shows and filters by."""
+
+    license: str = "unknown"  # an SPDX-style id the Hub knows ("cc-by-4.0"), else "unknown"
+    pretty_name: str = ""
+    tags: tuple[str, ...] = ()  # the target languages
+    rows: Mapping[str, int] = field(default_factory=dict)  # rows per config, all splits
+
+
+def size_category(n: int) -> str:
+    """The Hub's size bucket for n rows."""
+    for bound, label in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K")):
+        if n < bound:
+            return label
+    return "100K<n<1M" if n < 1_000_000 else "n>1M"

@@ -15,7 +15,7 @@ from rich.console import Console
 from codefactory.core.errors import InputError
 from codefactory.core.languages import Language, parse_targets
 from codefactory.dataset.card import suite_quartiles, translate_card, verify_card
-from codefactory.dataset.writer import write_dataset
+from codefactory.dataset.writer import CardMetadata, write_dataset
 from codefactory.generation.model_registry import MODELS
 from codefactory.pipeline.compose import Result, Settings
 from codefactory.pipeline.engines import check_engine, translate_engine, verify_engine
@@ -26,6 +26,7 @@ from codefactory.sources.load import SAMPLE, load_sources
 from codefactory.sources.source_row import SourceRow
 from codefactory.suite.build import TestOptions
 
+SAMPLE_LICENSE_ID = "cc-by-4.0"  # the Hub's id for the bundled sample's licence
 SAMPLE_LICENSE = "CC BY 4.0 (MBPP, Austin et al. 2021, google-research/google-research)"
 Summaries = dict[str, dict[str, Any]]
 
@@ -96,7 +97,9 @@ def translate(
             _report(console, quiet, f"translate -> {lang.id} ({engine})", result)
     source_name = str(input_path) if input_path else f"the bundled sample ({SAMPLE.name})"
     license_ = SAMPLE_LICENSE if input_path is None else "the input's own licence"
-    _write(output, configs, translate_card(source_name, license_, summaries), summaries)
+    card = translate_card(source_name, license_, summaries)
+    license_id = SAMPLE_LICENSE_ID if input_path is None else "unknown"
+    _write(output, configs, card, summaries, license_id, "translations")
     if not quiet:
         console.print(f"wrote {output}/ (datasets.load_dataset({str(output)!r}))")
     return summaries
@@ -129,7 +132,8 @@ def verify(
             settings = {"target": lang.id, "tests": options.__dict__}
             summaries[lang.id] = summary(settings, result)
             _report(console, quiet, f"verify {lang.id}: {input_path.name} ({engine})", result)
-    _write(output, configs, verify_card(input_path.name, summaries), summaries)
+    card = verify_card(input_path.name, summaries)
+    _write(output, configs, card, summaries, "unknown", "verified translations")
     if not quiet:
         console.print(f"wrote {output}/ (load it with datasets.load_dataset({str(output)!r}))")
     return summaries
@@ -213,5 +217,15 @@ def _write(
     configs: dict[str, dict[str, list[dict[str, Any]]]],
     card: str,
     summaries: Summaries,
+    license_id: str,
+    what: str,
 ) -> None:
-    write_dataset(output, configs, card, {"funnel.json": json.dumps(summaries, indent=2)})
+    """The folder, with the card's YAML: licence, the targets as tags, the size bucket."""
+    metadata = CardMetadata(
+        license=license_id,
+        pretty_name=f"Execution-verified Python to {', '.join(configs)} {what}",
+        tags=tuple(configs),
+        rows={lang: sum(len(rows) for rows in splits.values()) for lang, splits in configs.items()},
+    )
+    extra = {"funnel.json": json.dumps(summaries, indent=2)}
+    write_dataset(output, configs, card, extra, metadata)

@@ -54,6 +54,7 @@ def judged_row(judged: Judged, target: Language, model: str, backend: str) -> di
         **function_fields(judged.function, target),
         # not megabytes of an oversized candidate in the dataset: its hash tells which
         "target_code": "" if too_big else (verdict.code or judged.code or candidate.text),
+        "target_entry_point": judged.entry or None,
         "verified": verdict.passed,
         "status": verdict.status.value,
         "tests_passed": verdict.tests_passed,

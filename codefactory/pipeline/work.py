@@ -70,6 +70,7 @@ class Judged:
     candidate: Candidate
     code: str | None
     verdict: Verdict
+    entry: str = ""  # the entry point's name as the candidate spelled it (firstAbove)
 
     @property
     def function(self) -> Function:

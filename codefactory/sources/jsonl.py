@@ -48,7 +48,7 @@ def read_jsonl(path: Path) -> Iterator[SourceRow]:
                 continue
             task_id = str(row.get("task_id", fallback_id))
             try:
-                source = source_from_row(row, task_id, str(path))
+                source = source_from_row(row, task_id, path.name)  # no machine path in a row
             except ValueError as exc:
                 yield SourceRow(task_id, None, str(exc), row)
                 continue

@@ -38,7 +38,7 @@ def read_dataset_folder(path: Path) -> Iterator[SourceRow]:
             task_id = str(row.get("task_id", f"{path.name}:{number}"))
             try:
                 yield SourceRow(
-                    task_id, source_from_row(dict(row), task_id, str(path)), None, dict(row)
+                    task_id, source_from_row(dict(row), task_id, path.name), None, dict(row)
                 )
             except ValueError as exc:
                 yield SourceRow(task_id, None, str(exc), dict(row))

@@ -63,4 +63,5 @@ def _python_file(file: Path, label: str) -> Iterator[SourceRow]:
         except ValueError as exc:
             yield SourceRow(task_id, None, str(exc))
             continue
-        yield SourceRow(task_id, Source(task_id, code, name, (), "", str(file)))
+        # origin relative to the input: no machine path in a dataset row
+        yield SourceRow(task_id, Source(task_id, code, name, (), "", label))

@@ -73,7 +73,7 @@ class Execute(Stage[Parsed, Judged]):
 
     def process(self, record: Parsed) -> Judged | Drop:
         verdict = self.verifier.execute(self.target, record.syntax, _cases(record.candidate))
-        judged = Judged(record.candidate, record.code, verdict)
+        judged = Judged(record.candidate, record.code, verdict, record.syntax.entry)
         if verdict.passed:
             return judged
         detail = str((verdict.failure or {}).get("error", "")) or verdict.status.value
