@@ -185,3 +185,13 @@ def test_what_the_model_hands_a_pool_never_queues_behind_the_whole_input() -> No
     assert sorted(done) == list(range(60))
     first_from_the_model = next(i for i, v in enumerate(done) if v % 2)
     assert first_from_the_model < 10, done[:12]
+
+
+def test_target_code_is_a_whole_file_where_the_language_has_a_header() -> None:
+    from codefactory.core.languages import get_language
+    from codefactory.pipeline.rows import whole_file
+
+    php, lua = get_language("php"), get_language("lua")
+    assert whole_file(php, "function f() {}\n") == "<?php\nfunction f() {}\n"
+    assert whole_file(php, "<?php\nfunction f() {}\n") == "<?php\nfunction f() {}\n"
+    assert whole_file(lua, "function f() end\n") == "function f() end\n"

@@ -70,6 +70,9 @@ class Language:
     # (docs/architecture.md §5).
     attacks: dict[str, str] = field(default_factory=dict)
     prompt_note: str = ""  # one line the translate prompt adds for this language
+    # What a whole source file of the language starts with (PHP's `<?php`): the dataset's
+    # target_code is a file as other corpora of the language have them; the harness strips it.
+    file_header: str = ""
 
     @property
     def renderer(self) -> Renderer:
@@ -116,6 +119,7 @@ def _parse(path: Path, root: Path) -> Language:
             conformance=dict(data.get("conformance", {})),
             attacks=dict(data.get("attacks", {})),
             prompt_note=str(data.get("prompt_note", "")),
+            file_header=str(data.get("file_header", "")),
         )
     except (KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: invalid language file ({exc!r})") from exc

@@ -34,7 +34,7 @@ JUDGE_MODULES = (
 )
 # Facts of a language that do not change what a run means.
 _NOT_JUDGED = {"name", "aliases", "fence_tags", "context_dir", "conformance", "attacks"}
-_NOT_JUDGED |= {"prompt_note", "extension"}
+_NOT_JUDGED |= {"prompt_note", "extension", "file_header"}
 
 
 def language_data(lang: Language) -> dict[str, object]:

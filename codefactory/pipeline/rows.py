@@ -50,10 +50,11 @@ def judged_row(judged: Judged, target: Language, model: str, backend: str) -> di
     candidate, verdict = judged.candidate, judged.verdict
     attempt, generation = candidate.attempt, candidate.generation
     too_big = verdict.status is Status.UNSUPPORTED and judged.code is None
+    code = verdict.code or judged.code  # as the gate left it (example usage removed)
     row = {
         **function_fields(judged.function, target),
         # not megabytes of an oversized candidate in the dataset: its hash tells which
-        "target_code": "" if too_big else (verdict.code or judged.code or candidate.text),
+        "target_code": "" if too_big else whole_file(target, code) if code else candidate.text,
         "target_entry_point": judged.entry or None,
         "verified": verdict.passed,
         "status": verdict.status.value,
@@ -75,6 +76,13 @@ def judged_row(judged: Judged, target: Language, model: str, backend: str) -> di
             generation_s=round(generation.seconds, 3) if generation else None,
         )
     return row
+
+
+def whole_file(target: Language, code: str) -> str:
+    """The code as a file of the language (PHP's `<?php` first); a reply with no code as is."""
+    if not code or not target.file_header or code.lstrip().startswith(target.file_header):
+        return code
+    return f"{target.file_header}\n{code}"
 
 
 def unjudged_row(function: Function, drop: Drop, target: Language) -> dict[str, Any]:
