@@ -200,3 +200,10 @@ def test_an_unlike_backend_gets_only_the_list() -> None:
     with pytest.raises(ConfigError) as caught:
         make_backend("nope", "m")
     assert str(caught.value) == "unknown backend 'nope'; available: llamacpp, openai, vllm, fake"
+
+
+def test_an_unknown_language_anywhere_gets_a_suggestion() -> None:
+    from codefactory.core.languages import get_language
+
+    with pytest.raises(ConfigError, match="did you mean 'javascript'"):
+        get_language("javscript")

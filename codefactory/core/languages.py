@@ -143,7 +143,10 @@ def get_language(name: str) -> Language:
         if name == lang.id or name in lang.aliases:
             return lang
     targets = ", ".join(sorted(k for k, v in langs.items() if v.is_target))
-    raise ConfigError(f"unknown language {name!r}; available targets: {targets}")
+    names = [n for lang in langs.values() for n in (lang.id, *lang.aliases)]
+    raise ConfigError(
+        f"unknown language {name!r}; available targets: {targets}" + did_you_mean(name, names)
+    )
 
 
 def parse_targets(spec: str) -> Sequence[Language]:

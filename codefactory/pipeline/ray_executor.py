@@ -124,7 +124,10 @@ class _Step:
             return []
         if self.pool is not None:
             return list(self.pool.map(lambda r: self._guarded([r])[0], records))
-        return self._guarded(records)
+        if self.stage.resource == "llm":  # one batch to the model: it fails as one
+            return self._guarded(records)
+        # A cpu stage runs its records one at a time, as locally: a bug costs its one record.
+        return [self._guarded([r])[0] for r in records]
 
     def _guarded(self, records: list[Any]) -> list[Any]:
         try:
