@@ -42,23 +42,24 @@ class Parse(Stage[Candidate, Parsed]):
         self.target = target
 
     def process(self, record: Candidate) -> Parsed | Drop:
-        cases = _cases(record)
         too_big = candidate_too_big(record.text)
         if too_big:  # before the regex, the gate and the sandbox see it
-            verdict = Verdict(Status.UNSUPPORTED, 0, len(cases), {"error": too_big})
-            return Drop("candidate_too_big", too_big, Judged(record, None, verdict))
+            return _refused(record, None, Status.UNSUPPORTED, "candidate_too_big", too_big)
         code = extract_code(record.text, self.target)
         if code is None:
-            why = "reply has no code"
-            verdict = Verdict(Status.SYNTAX_ERROR, 0, len(cases), {"error": why})
-            return Drop("syntax_error", why, Judged(record, None, verdict))
+            return _refused(record, None, Status.SYNTAX_ERROR, "syntax_error", "reply has no code")
         entry = record.function.source.entry_point if record.function.source else ""
         syntax = self.verifier.parse(self.target, code, entry)
         if not syntax.ok:
             why = syntax.reason or "does not parse"
-            verdict = Verdict(Status.SYNTAX_ERROR, 0, len(cases), {"error": why})
-            return Drop("syntax_error", why, Judged(record, code, verdict))
+            return _refused(record, code, Status.SYNTAX_ERROR, "syntax_error", why)
         return Parsed(record, code, syntax)
+
+
+def _refused(record: Candidate, code: str | None, status: Status, reason: str, why: str) -> Drop:
+    """A candidate the judge refused before running it, with the verdict its row carries."""
+    verdict = Verdict(status, 0, len(_cases(record)), {"error": why})
+    return Drop(reason, why, Judged(record, code, verdict))
 
 
 class Execute(Stage[Parsed, Judged]):
