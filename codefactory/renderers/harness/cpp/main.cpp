@@ -1,6 +1,9 @@
 // cf-tag __CF_TAG__
 #include <bits/stdc++.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "/tmp/cf_types.h"
@@ -114,26 +117,47 @@ inline bool records_fd_intact() {
 }
 // The run's nonce, read from stdin before any of the candidate's static initializers runs
 // (cf-build refuses a candidate with earlier ones: .preinit_array, prioritized constructors,
-// .init code, ifunc resolvers). It is not in the program the candidate can read.
-static char nonce[64];
+// .init code, ifunc resolvers). It is not in the program the candidate can read, and not in
+// memory it can read either: it lives alone in a page that is readable only inside emit(), is
+// never copied (writev sends it from the page), and the process is made non-dumpable, which
+// closes /proc/self/mem. cf-build refuses a candidate that could undo this or run during emit():
+// mprotect, prctl, raw syscalls, threads, signal handlers (docs/architecture.md §5).
+alignas(4096) static char nonce[4096];
+static size_t nonce_len = 0;
+inline bool nonce_readable(bool on) {
+  return sys3(SYS_mprotect, reinterpret_cast<long>(nonce), sizeof nonce,
+              on ? PROT_READ : PROT_NONE) == 0;
+}
 __attribute__((constructor(101))) static void read_nonce() {
-  size_t n = 0;
-  char c;
-  while (n + 1 < sizeof nonce && sys3(SYS_read, 0, reinterpret_cast<long>(&c), 1) == 1 && c != '\n')
-    nonce[n++] = c;
-  nonce[n] = 0;
+  sys3(SYS_prctl, PR_SET_DUMPABLE, 0, 0);
+  while (nonce_len < 64 &&
+         sys3(SYS_read, 0, reinterpret_cast<long>(nonce + nonce_len), 1) == 1 &&
+         nonce[nonce_len] != '\n')
+    nonce_len++;
+  nonce[nonce_len] = 0;
+  if (!nonce_readable(false)) nonce_len = 0;  // no protection, no records
 }
 inline void emit(const std::string& body) {
-  std::string s = std::string("\n__CF_MARKER__ ") + nonce + " " + body + "\n";
-  const char* p = s.data();
-  size_t n = s.size();
-  while (n && records_fd_intact()) {
-    long w = sys3(SYS_write, 3, reinterpret_cast<long>(p), static_cast<long>(n));
+  static const char head[] = "\n__CF_MARKER__ ";
+  std::string tail = " " + body + "\n";
+  struct iovec parts[3] = {{const_cast<char*>(head), sizeof head - 1},
+                           {nonce, nonce_len},
+                           {tail.data(), tail.size()}};
+  if (!nonce_len || !records_fd_intact() || !nonce_readable(true)) return;
+  struct iovec* next = parts;
+  int left = 3;
+  while (left) {
+    long w = sys3(SYS_writev, 3, reinterpret_cast<long>(next), left);
     if (w == -4) continue;  // EINTR
-    if (w <= 0) return;
-    p += w;
-    n -= static_cast<size_t>(w);
+    if (w <= 0) break;
+    size_t done = static_cast<size_t>(w);
+    while (left && done >= next->iov_len) done -= next->iov_len, next++, left--;
+    if (left) {  // a piece went out in part
+      next->iov_base = static_cast<char*>(next->iov_base) + done;
+      next->iov_len -= done;
+    }
   }
+  nonce_readable(false);
 }
 template <typename F> void run_case(long long id, F&& call) {
   std::string head = "{\"id\":" + std::to_string(id);
@@ -150,7 +174,7 @@ template <typename F> void run_case(long long id, F&& call) {
 }
 }  // namespace __CF_NS__
 int main() {
-  if (!__CF_NS__::nonce[0]) {
+  if (!__CF_NS__::nonce_len) {
     fprintf(stderr, "no run nonce on stdin\n");
     return 2;
   }
