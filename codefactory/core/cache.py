@@ -1,7 +1,9 @@
-"""Content-addressed results (docs/architecture.md §8) in one SQLite file: a rerun never pays twice.
+"""Content-addressed results (docs/architecture.md §8): a rerun never pays twice.
 
-Keys are hashes of everything that determines the result; values are JSON. Writes commit at
-once (WAL), so a `kill -9` loses at most the result in flight.
+Keys are hashes of everything that determines the result; values are JSON. One machine keeps
+them in a SQLite file, whose writes commit at once (WAL), so a `kill -9` loses at most the result
+in flight; a cluster keeps them in a store every node reaches (`core/store.py`), chosen by the
+location (`core/paths.py`: CODEFACTORY_CACHE).
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from codefactory.core.paths import default_cache_path
+from codefactory.core.paths import default_cache_location, is_store_location
 from codefactory.core.schema import sha256
+from codefactory.core.store import DirectoryStore
 
 
 def make_key(*parts: object) -> str:
@@ -24,8 +27,32 @@ BUSY_TIMEOUT_S = 120.0
 
 
 class Cache:
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path or default_cache_path()
+    """Results by (kind, key), in the store that `location` names (default: CODEFACTORY_CACHE)."""
+
+    def __init__(self, location: str | Path | None = None) -> None:
+        self.location = str(location) if location is not None else default_cache_location()
+        self._store: SqliteStore | DirectoryStore = (
+            DirectoryStore(self.location)
+            if is_store_location(self.location)
+            else SqliteStore(Path(self.location))
+        )
+
+    def get(self, kind: str, key: str) -> Any | None:
+        return self._store.get(kind, key)
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        self._store.put(kind, key, value)
+
+    def count(self, kind: str) -> int:
+        return self._store.count(kind)
+
+    def close(self) -> None:
+        self._store.close()
+
+
+class SqliteStore:
+    def __init__(self, path: Path) -> None:
+        self.path = path
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         # Several processes may share the file (Ray actors, a rerun beside a run): a writer

@@ -4,8 +4,11 @@ Environment variables (an empty one counts as unset):
 
 - `XDG_CACHE_HOME`: the base of every cache, `~/.cache` without it; codefactory keeps its
   files in `$XDG_CACHE_HOME/codefactory/`.
-- `CODEFACTORY_CACHE`: the results database itself (default `<cache root>/cache.sqlite`);
-  files kept beside it (conformance.json) follow it.
+- `CODEFACTORY_CACHE`: where paid results are kept (default `<cache root>/cache.sqlite`): a
+  SQLite file, or a store that every machine of a cluster reaches: a directory (an existing one,
+  or a path ending in `/`) or an fsspec URL (`s3://bucket/codefactory`, `gs://…`, `file:///…`).
+  Files kept beside a SQLite file (conformance.json) follow it; beside a store they stay in the
+  cache root.
 - `CODEFACTORY_MODELS`: the folder of GGUF models (default `<cache root>/models`).
 
 Containers' run directories are always `<cache root>/runs`: the reaper finds a dead process's
@@ -38,8 +41,21 @@ def cache_root() -> Path:
     return (_env_path("XDG_CACHE_HOME") or Path.home() / ".cache") / "codefactory"
 
 
+def default_cache_location() -> str:
+    """Where results are kept, as given: a SQLite file, a directory or a URL."""
+    return os.environ.get("CODEFACTORY_CACHE") or str(cache_root() / "cache.sqlite")
+
+
+def is_store_location(location: str) -> bool:
+    """A shared store (a directory or a URL), not a SQLite file."""
+    return "://" in location or location.endswith("/") or Path(location).is_dir()
+
+
 def default_cache_path() -> Path:
-    return _env_path("CODEFACTORY_CACHE") or cache_root() / "cache.sqlite"
+    """The SQLite file, where files kept beside it are; the cache root's when results go to a
+    shared store."""
+    location = default_cache_location()
+    return cache_root() / "cache.sqlite" if is_store_location(location) else Path(location)
 
 
 def models_dir() -> Path:

@@ -15,7 +15,7 @@ from typing import Any
 from codefactory.core.cache import Cache
 from codefactory.core.errors import ConfigError, InputError
 from codefactory.core.languages import Language
-from codefactory.core.paths import default_cache_path
+from codefactory.core.paths import default_cache_location
 from codefactory.generation.backends import REGISTRY, make_backend
 from codefactory.judge.verifier import Verifier
 from codefactory.pipeline.compose import Result, Settings, run_translate, run_verify
@@ -55,12 +55,12 @@ def translate_engine(
         from codefactory.pipeline.ray_session import ray_session
         from codefactory.pipeline.specs import TranslateSpec, run_translate_spec
 
-        cache_path = default_cache_path() if use_cache else None
+        location = default_cache_location() if use_cache else None
         options = tuple(sorted(backend_options.items()))
         batch = _batch_size(backend_name, backend_options)
         with ray_session(ray_address):
             yield lambda settings, progress: run_translate_spec(
-                TranslateSpec(settings, options, cache_path),
+                TranslateSpec(settings, options, location),
                 rows,
                 RayExecutor(concurrency, batch, progress),
             )
@@ -90,10 +90,10 @@ def verify_engine(
         from codefactory.pipeline.ray_session import ray_session
         from codefactory.pipeline.specs import VerifySpec, run_verify_spec
 
-        cache_path = default_cache_path() if use_cache else None
+        location = default_cache_location() if use_cache else None
         with ray_session(ray_address):
             yield lambda lang, progress: run_verify_spec(
-                VerifySpec(lang, options, cache_path), rows, RayExecutor(concurrency, 1, progress)
+                VerifySpec(lang, options, location), rows, RayExecutor(concurrency, 1, progress)
             )
         return
     with _verifier(Cache() if use_cache else None) as verifier:

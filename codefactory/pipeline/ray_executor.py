@@ -4,6 +4,10 @@
     once) ─▶ … ─▶ driver: kept, dropped, funnel; the dropped that the plan retries (repair)
     run again, from `plan.retry_to`, as the next pass, until none are left.
 
+The model is not a step's: one generation service (an actor holding the backend and the cache)
+is started per run and serves every llm step of every pass, so a model is loaded once per run
+whatever the number of passes (repair rounds), on a GPU when the backend is vLLM.
+
 A worker builds its stage from the plan's spec (pipeline/compose.py: `TranslateSpec`,
 `VerifySpec`), never from shipped stages, which hold a Docker client, a cache, a backend. Rows
 carry one pickled record each and a status: `live` (on to the next stage), `dropped` (with the
@@ -11,10 +15,12 @@ stage, reason and detail; it rides to the end untouched), `tally` (one per batch
 kept, dropped, spent; the funnel is their sum) or `fatal` (a setup error: the run stops and says
 why, as locally). Every step asks for a fraction of a CPU, so actors cannot hold every CPU and
 starve the read (ray-project/ray#44687); an llm stage has one actor; a sandbox stage's actor runs
-`concurrency` containers at once in threads.
+`concurrency` containers at once in threads, and only on a node that offers the `docker`
+resource (`ray start --resources='{"docker": 64}'` on a machine with a Docker engine; the
+one-machine Ray of ray_session offers it).
 
 Only this module imports ray (the `ray` extra). The driver collects the rows; workers writing
-Parquet shards, placement by a `docker` resource and `ray.data.llm` are later steps (issue 11).
+Parquet shards and `ray.data.llm` are not built (issue 11).
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ from __future__ import annotations
 import json
 import pickle
 import time
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 from typing import Any
@@ -37,7 +44,7 @@ from codefactory.pipeline.local import Progress
 from codefactory.pipeline.plan import Dropped, Outcome
 from codefactory.pipeline.specs import Deps, PlanSpec
 from codefactory.pipeline.stage import Drop, Stage
-from codefactory.pipeline.stages.generate import GenerationTotals
+from codefactory.pipeline.stages.generate import GenerationTotals, Generator
 
 LIVE, DROPPED, TALLY, FATAL = "live", "dropped", "tally", "fatal"
 SCHEMA = pa.schema(
@@ -51,6 +58,7 @@ SCHEMA = pa.schema(
 )
 STEP_CPUS = 0.25  # a fraction: a 2-core machine runs every step and the read (ray#44687)
 CPU_BATCH = 16
+DOCKER = "docker"  # the custom resource of nodes with a Docker engine; one unit per sandbox actor
 
 
 def _row(
@@ -60,11 +68,56 @@ def _row(
     return {"record": data, "status": status, "stage": stage, "reason": reason, "detail": detail}
 
 
+class _GenerationService:
+    """The run's model: a backend and the cache, built once in its actor (a GPU's for vLLM);
+    every llm step of every pass sends it its batches."""
+
+    def __init__(self, spec: PlanSpec) -> None:
+        self.deps = spec.deps()
+        self.generator = self.deps.generator()
+
+    def generate(self, attempts: list[Any]) -> tuple[list[Any], GenerationTotals, str | None]:
+        t = self.generator.totals
+        before = GenerationTotals(t.prompt_tokens, t.completion_tokens, t.from_cache, t.busy_s)
+        results = self.generator.generate(attempts)
+        t = self.generator.totals
+        spent = GenerationTotals(
+            t.prompt_tokens - before.prompt_tokens,
+            t.completion_tokens - before.completion_tokens,
+            t.from_cache - before.from_cache,
+            t.busy_s - before.busy_s,
+        )
+        backend = self.deps.backend
+        return results, spent, backend.model if backend is not None else None
+
+
+class _RemoteGenerator(Generator):
+    """A step's generator that hands each batch to the run's generation service; its totals
+    are what this step's batches cost, as a local generator's would be."""
+
+    def __init__(self, service: Any) -> None:  # a handle: no backend, no cache here
+        self.service = service
+        self.totals = GenerationTotals()
+        self.model: str | None = None
+
+    def generate(self, attempts: Sequence[Any]) -> list[Any]:
+        results, spent, model = ray.get(self.service.generate.remote(list(attempts)))
+        t = self.totals
+        t.prompt_tokens += spent.prompt_tokens
+        t.completion_tokens += spent.completion_tokens
+        t.from_cache += spent.from_cache
+        t.busy_s += spent.busy_s
+        self.model = model
+        return list(results)
+
+
 class _Step:
     """One stage on a Ray actor: built once from the spec, then mapped over batches of rows."""
 
-    def __init__(self, spec: PlanSpec, index: int, threads: int) -> None:
+    def __init__(self, spec: PlanSpec, index: int, threads: int, service: Any) -> None:
         self.deps: Deps = spec.deps()
+        if service is not None:
+            self.deps.use_generator(_RemoteGenerator(service))
         self.stage: Stage[Any, Any] = spec.build_stage(index, self.deps)
         self.pool = ThreadPoolExecutor(threads) if self.stage.resource == "sandbox" else None
         self.skipped = 0  # what the stage had skipped when last told (keep=first)
@@ -78,6 +131,7 @@ class _Step:
             return pa.Table.from_pylist(out, schema=SCHEMA)
         tally: dict[str, Any] = {"kept": 0, "records_kept": 0, "drops": {}, "notes": {}}
         before = self._generation()
+        containers = self._containers() or Counter()  # the verifier may start in this batch
         started = time.monotonic()
         todo = []
         for record in records:
@@ -108,8 +162,10 @@ class _Step:
             tally["generation"] = {
                 f.name: getattr(after, f.name) - getattr(before, f.name) for f in fields(after)
             }
-            backend = self.deps.backend
-            tally["model"] = backend.model if backend is not None else None
+            tally["model"] = getattr(getattr(stage, "generator", None), "model", None)
+        if (now := self._containers()) is not None:
+            tally["containers"] = dict(now - containers)
+            tally["node"] = ray.get_runtime_context().get_node_id()
         skipped = getattr(stage, "skipped", None)
         if isinstance(skipped, int):
             tally["skipped"] = skipped - self.skipped
@@ -137,6 +193,11 @@ class _Step:
         except Exception as exc:
             detail = f"internal error: {type(exc).__name__}: {exc}"[:300]
             return [Drop("internal_error", detail) for _ in records]
+
+    def _containers(self) -> Counter[str] | None:
+        """Containers this step's verifier started so far, by language (None: it has none)."""
+        verifier = self.deps.started_verifier
+        return verifier.containers.copy() if verifier is not None else None
 
     def _generation(self) -> GenerationTotals | None:
         generator = getattr(self.stage, "generator", None)
@@ -169,6 +230,8 @@ class RayExecutor:
         self.skipped = 0
         self.model: str | None = None
         self.passes = 0
+        self.containers: Counter[str] = Counter()
+        self.container_nodes: Counter[str] = Counter()  # node id -> containers it started
 
     def run(self, spec: PlanSpec, records: Sequence[Any]) -> Outcome:
         started = time.monotonic()
@@ -178,10 +241,30 @@ class RayExecutor:
                 names.append(cls.name)
         outcome = Outcome(funnel=Funnel(names))
         retry = spec.retry()
+        resources = {cls.resource for cls in spec.stage_classes}
+        if "sandbox" in resources:
+            require_docker_nodes()
+        service = _start_service(spec, self.concurrency) if "llm" in resources else None
+        try:
+            self._passes(spec, records, retry, outcome, service)
+        finally:
+            if service is not None:
+                ray.kill(service)
+        outcome.wall_s = time.monotonic() - started
+        return outcome
+
+    def _passes(
+        self,
+        spec: PlanSpec,
+        records: Sequence[Any],
+        retry: Callable[[Dropped], Any | None] | None,
+        outcome: Outcome,
+        service: Any,
+    ) -> None:
         verified: set[int] = set()  # keep=first: functions with a verified candidate
         pending, start = list(records), 0
         while pending:
-            kept, dropped = self._pass(spec, start, pending, outcome.funnel)
+            kept, dropped = self._pass(spec, start, pending, outcome.funnel, service)
             self.passes += 1
             outcome.kept.extend(kept)
             outcome.dropped.extend(dropped)
@@ -196,11 +279,9 @@ class RayExecutor:
                 if again is not None:
                     pending.append(again)
             start = next(i for i, c in enumerate(spec.stage_classes) if c.name == spec.retry_to)
-        outcome.wall_s = time.monotonic() - started
-        return outcome
 
     def _pass(
-        self, spec: PlanSpec, start: int, records: list[Any], funnel: Funnel
+        self, spec: PlanSpec, start: int, records: list[Any], funnel: Funnel, service: Any
     ) -> tuple[list[Any], list[Dropped]]:
         rows = [_row(LIVE, r) for r in records]
         ds: ray.data.Dataset = ray.data.from_items(
@@ -208,19 +289,22 @@ class RayExecutor:
         )
         for index in range(start, len(spec.stage_classes)):
             cls = spec.stage_classes[index]
+            placement: dict[str, Any] = {}
             if cls.resource == "llm":
                 batch_size, actors = self.llm_batch_size, 1
             elif cls.resource == "sandbox":
                 batch_size, actors = self.concurrency, self.sandbox_actors
+                placement = {"resources": {DOCKER: 1}}
             else:
                 batch_size, actors = CPU_BATCH, 1
             ds = ds.map_batches(
                 _Step,
-                fn_constructor_args=(spec, index, self.concurrency),
+                fn_constructor_args=(spec, index, self.concurrency, service),
                 batch_size=batch_size,
                 batch_format="pyarrow",
                 num_cpus=STEP_CPUS,
                 compute=ray.data.ActorPoolStrategy(size=actors),
+                **placement,
             )
         kept: list[Any] = []
         dropped: list[Dropped] = []
@@ -266,7 +350,34 @@ class RayExecutor:
             g.busy_s += generation["busy_s"]
         if tally.get("model"):
             self.model = tally["model"]
+        started = tally.get("containers", {})
+        self.containers.update(started)
+        if started:
+            self.container_nodes[tally["node"]] += sum(started.values())
         self.skipped += int(tally.get("skipped", 0))
+
+
+def require_docker_nodes() -> None:
+    """Sandbox steps run only where the `docker` resource is offered: say how, before a run
+    that would wait for such a node forever."""
+    offered: dict[str, float] = ray.cluster_resources()  # type: ignore[no-untyped-call]
+    if offered.get(DOCKER, 0) < 1:
+        raise CodefactoryError(
+            "no node of this Ray cluster offers the `docker` resource that sandbox stages need: "
+            "start the nodes that run Docker with `ray start ... --resources='{\"docker\": 64}'`"
+        )
+
+
+def _start_service(spec: PlanSpec, concurrency: int) -> Any:
+    """The run's generation service: on a GPU for vLLM; for an HTTP backend, as many calls at
+    once as the backend sends; otherwise one at a time (one model, one batch)."""
+    backend = spec.deps().backend_name
+    options: dict[str, Any] = {"num_cpus": STEP_CPUS, "max_concurrency": 1}
+    if backend == "vllm":
+        options.update(num_cpus=1, num_gpus=1)
+    elif backend == "openai":
+        options["max_concurrency"] = max(1, concurrency)
+    return ray.remote(_GenerationService).options(**options).remote(spec)
 
 
 def _order(record: Any) -> int:

@@ -11,6 +11,8 @@ import ray
 
 from codefactory.core.errors import ConfigError
 
+LOCAL_DOCKER_SLOTS = 64  # the `docker` resource of a one-machine Ray: sandbox actors it may hold
+
 
 @contextmanager
 def ray_session(address: str | None = None) -> Iterator[str]:
@@ -53,9 +55,25 @@ def ray_session(address: str | None = None) -> Iterator[str]:
 
 
 def _init_local() -> None:
-    """A one-machine Ray on loopback only. On Linux Ray turns 127.0.0.1 into the machine's own
-    address unless its cluster mode is off (ray._private.services.get_node_ip_address); with it
-    off, every Ray server here (GCS, raylet, workers, object manager) listens on 127.0.0.1."""
+    """A one-machine Ray on loopback only (see `loopback_only`)."""
+    with loopback_only():
+        ray.init(
+            address="local",
+            include_dashboard=False,
+            _node_ip_address="127.0.0.1",
+            resources={"docker": LOCAL_DOCKER_SLOTS},  # this machine runs the sandboxes
+            log_to_driver=False,
+            configure_logging=False,
+        )
+
+
+@contextmanager
+def loopback_only() -> Iterator[None]:
+    """While Ray processes start: on Linux Ray turns 127.0.0.1 into the machine's own address
+    unless its cluster mode is off (ray._private.services.get_node_ip_address); with it off,
+    every Ray server started meanwhile (GCS, raylet, workers, object manager) listens on
+    127.0.0.1. Nodes started with node_ip_address 127.0.0.1 still form one cluster (the tests'
+    three-node `ray.cluster_utils.Cluster`)."""
     from ray._private import ray_constants
 
     saved = ray_constants.ENABLE_RAY_CLUSTER
@@ -63,13 +81,7 @@ def _init_local() -> None:
     ray_constants.ENABLE_RAY_CLUSTER = False
     os.environ[ray_constants.ENABLE_RAY_CLUSTERS_ENV_VAR] = "0"
     try:
-        ray.init(
-            address="local",
-            include_dashboard=False,
-            _node_ip_address="127.0.0.1",
-            log_to_driver=False,
-            configure_logging=False,
-        )
+        yield
     finally:
         ray_constants.ENABLE_RAY_CLUSTER = saved
         if saved_env is None:

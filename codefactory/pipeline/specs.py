@@ -4,9 +4,9 @@ which each worker builds the one stage it runs, with only what that stage uses."
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 from codefactory.core.cache import Cache
@@ -19,6 +19,7 @@ from codefactory.pipeline.compose import (
     VERIFY_STAGES,
     Result,
     Settings,
+    note_containers,
     note_generation,
     repairer,
     rows_result,
@@ -40,15 +41,16 @@ from codefactory.suite.build import TestOptions
 
 class Deps:
     """What one worker's stages use, each made on first use: the cache, the verifier (a Docker
-    client and a syntax-gate worker), the generator (a backend)."""
+    client and a syntax-gate worker), the generator (a backend), unless the executor hands the
+    stages a generator of its own (`use_generator`: one shared by every worker)."""
 
     def __init__(
         self,
-        cache_path: Path | None,
+        cache_location: str | None,
         backend: tuple[str, str, dict[str, Any]] | None,
         max_tokens: int,
     ) -> None:
-        self._cache_path = cache_path
+        self._cache_location = cache_location
         self._backend_args = backend
         self._max_tokens = max_tokens
         self._cache: Cache | None = None
@@ -58,8 +60,8 @@ class Deps:
         self._generator: Generator | None = None
 
     def cache(self) -> Cache | None:
-        if self._cache is None and self._cache_path is not None:
-            self._cache = Cache(self._cache_path)
+        if self._cache is None and self._cache_location is not None:
+            self._cache = Cache(self._cache_location)
         return self._cache
 
     def verifier(self) -> Verifier:
@@ -77,8 +79,19 @@ class Deps:
         return self._generator
 
     @property
+    def started_verifier(self) -> Verifier | None:
+        return self._verifier
+
+    def use_generator(self, generator: Generator) -> None:
+        self._generator = generator
+
+    @property
     def backend(self) -> Backend | None:
         return self._backend
+
+    @property
+    def backend_name(self) -> str | None:
+        return self._backend_args[0] if self._backend_args else None
 
     def close(self) -> None:
         if self._backend is not None:
@@ -110,7 +123,7 @@ class PlanSpec(Protocol):
 class TranslateSpec:
     settings: Settings
     backend_options: tuple[tuple[str, Any], ...] = ()
-    cache_path: Path | None = None  # None: no cache
+    cache_location: str | None = None  # None: no cache
 
     stage_classes = TRANSLATE_STAGES
     retry_to = Generate.name
@@ -124,7 +137,8 @@ class TranslateSpec:
 
     def deps(self) -> Deps:
         s = self.settings
-        return Deps(self.cache_path, (s.backend, s.model, dict(self.backend_options)), s.max_tokens)
+        backend = (s.backend, s.model, dict(self.backend_options))
+        return Deps(self.cache_location, backend, s.max_tokens)
 
     def build_stage(self, index: int, deps: Deps) -> Stage[Any, Any]:
         stage = translate_stages(self.settings, deps.generator, deps.verifier)[index]()
@@ -136,7 +150,7 @@ class TranslateSpec:
 class VerifySpec:
     target: Language
     options: TestOptions
-    cache_path: Path | None = None
+    cache_location: str | None = None
 
     stage_classes = VERIFY_STAGES
     retry_to = ""
@@ -146,7 +160,7 @@ class VerifySpec:
         return None
 
     def deps(self) -> Deps:
-        return Deps(self.cache_path, None, 0)
+        return Deps(self.cache_location, None, 0)
 
     def build_stage(self, index: int, deps: Deps) -> Stage[Any, Any]:
         stage = verify_stages(self.target, deps.verifier, self.options)[index]()
@@ -161,6 +175,7 @@ class SpecExecutor(Protocol):
     generation: GenerationTotals
     skipped: int
     model: str | None
+    containers: Counter[str]  # started by the run, by language
 
     def run(self, spec: PlanSpec, records: Sequence[Any]) -> Outcome: ...
 
@@ -170,6 +185,7 @@ def run_translate_spec(
 ) -> Result:
     outcome = executor.run(spec, [Function(i, row) for i, row in enumerate(rows)])
     s = spec.settings
+    note_containers(outcome, executor.containers, s.target)
     model = executor.model or s.model
     result = rows_result(outcome, s.target, model, s.backend, spec.keep_first, given=False)
     note_generation(result, executor.generation, executor.skipped)
@@ -178,4 +194,5 @@ def run_translate_spec(
 
 def run_verify_spec(spec: VerifySpec, rows: Sequence[SourceRow], executor: SpecExecutor) -> Result:
     outcome = executor.run(spec, [Function(i, row) for i, row in enumerate(rows)])
+    note_containers(outcome, executor.containers, spec.target)
     return rows_result(outcome, spec.target, "", "", keep_first=False, given=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,8 +66,15 @@ def test_translate_on_ray_gives_the_local_rows(
     source = tmp_path / "rows.jsonl"
     source.write_text("".join(json.dumps(row) + "\n" for row in ROWS))
     script = tmp_path / "script.json"  # test_translate_pipeline's `script`, as the fake's file
+    loads = tmp_path / "loads.log"  # one line per backend built: a real model's load
     script.write_text(
-        json.dumps({"def add": [GOOD["add"]], "def floor_div": [WRONG_FDIV, GOOD["floor_div"]]})
+        json.dumps(
+            {
+                "def add": [GOOD["add"]],
+                "def floor_div": [WRONG_FDIV, GOOD["floor_div"]],
+                "__loads_log": str(loads),
+            }
+        )
     )
     args = ["translate", str(source), "-t", "php", "--backend", "fake", "--model", str(script)]
     args += ["--samples", "1", "--repair", "2"]
@@ -82,6 +90,11 @@ def test_translate_on_ray_gives_the_local_rows(
     for key in totals:
         assert on_ray["php"]["funnel"]["totals"][key] == local["php"]["funnel"]["totals"][key]
     assert (on_ray["php"]["train_rows"], on_ray["php"]["rejected_rows"]) == (2, 4)
+    # One generation service per run serves every pass (the repair rounds): one load on Ray,
+    # as locally, where the test's process built the other.
+    assert len(loads.read_text().splitlines()) == 2
+    assert on_ray["php"]["containers"] == local["php"]["containers"]
+    assert on_ray["php"]["containers"]["per_function"]
 
 
 def test_verify_on_ray_gives_the_local_rows(
@@ -116,3 +129,20 @@ def test_engine_ray_without_the_extra_names_the_install_line(
         assert "Traceback" not in result.output
     wrong = CliRunner().invoke(app, ["verify", str(source), "--engine", "spark"])
     assert wrong.exit_code == 2 and "--engine must be local or ray" in wrong.output
+
+
+def test_sandbox_stages_need_a_node_with_docker(
+    local_ray: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cluster whose nodes offer no `docker` resource is refused with the fix, before any
+    step would wait for such a node forever; the one-machine Ray offers it."""
+    import ray
+
+    from codefactory.core.errors import CodefactoryError
+    from codefactory.pipeline.ray_executor import DOCKER, require_docker_nodes
+
+    assert ray.cluster_resources()[DOCKER] >= 1
+    require_docker_nodes()
+    monkeypatch.setattr(ray, "cluster_resources", lambda: {"CPU": 2.0})
+    with pytest.raises(CodefactoryError, match=re.escape("""--resources='{"docker": 64}'""")):
+        require_docker_nodes()

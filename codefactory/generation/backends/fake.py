@@ -1,10 +1,12 @@
 """A scripted backend for tests: replies chosen by a function, or by a JSON file of
 {"substring of the prompt": ["reply for round 0", "reply for round 1", ...]} with an optional
-"__delay_s" (seconds per request, to stand in for a slow model)."""
+"__delay_s" (seconds per request, to stand in for a slow model) and "__loads_log" (a file that
+gets one line per backend built: how often a real model would have been loaded)."""
 
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -25,7 +27,11 @@ class FakeBackend:
         self.calls: list[GenRequest] = []
         self._lock = threading.Lock()
         self.script = script or _from_file(Path(model))
-        self.delay_s = float(_table(Path(model)).get("__delay_s", 0.0)) if not script else 0.0
+        table = _table(Path(model)) if not script else {}
+        self.delay_s = float(table.get("__delay_s", 0.0))
+        if log := table.get("__loads_log"):
+            with open(log, "a") as f:
+                f.write(f"{os.getpid()}\n")
 
     def generate(self, requests: Sequence[GenRequest]) -> list[GenResult]:
         with self._lock:
