@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from codefactory.curate.settings import DEFAULT_THRESHOLD, CurationSettings
 from codefactory.suite.build import DEFAULT_MIN_SOURCE_TESTS, TestOptions
 
 DEFAULT_CONCURRENCY = max(2, (os.cpu_count() or 2) * 2)
@@ -50,6 +52,37 @@ MinSourceTests = Annotated[
     ),
 ]
 
+Dedup = Annotated[
+    bool,
+    typer.Option(
+        "--dedup/--no-dedup",
+        help="Drop verified rows whose code duplicates another's, exactly or nearly (MinHash).",
+    ),
+]
+DedupThreshold = Annotated[
+    float, typer.Option(help="Estimated Jaccard similarity from which two rows are duplicates.")
+]
+Decontaminate = Annotated[
+    bool,
+    typer.Option(
+        "--decontaminate",
+        help="Drop rows that overlap a benchmark (they are flagged in `contamination` anyway).",
+    ),
+]
+Benchmarks = Annotated[
+    Path | None,
+    typer.Option(
+        help="Folder with humaneval.jsonl, mbpp.jsonl, multipl_e_<bench>_<lang>.jsonl to check "
+        "rows against. Default: $CODEFACTORY_BENCHMARKS, else a checkout's ../shared/data.",
+    ),
+]
+
+
+def curation_settings(
+    dedup: bool, threshold: float, decontaminate: bool, benchmarks: Path | None
+) -> CurationSettings:
+    return CurationSettings(dedup, threshold, decontaminate, benchmarks)
+
 
 def suite_options(
     no_augment: bool,
@@ -72,8 +105,13 @@ __all__ = [
     "DEFAULT_CONCURRENCY",
     "DEFAULT_MAX_CASES",
     "DEFAULT_MIN_SOURCE_TESTS",
+    "DEFAULT_THRESHOLD",
     "AsJson",
+    "Benchmarks",
     "Concurrency",
+    "Decontaminate",
+    "Dedup",
+    "DedupThreshold",
     "Engine",
     "MaxCases",
     "MinCoverage",
@@ -82,5 +120,6 @@ __all__ = [
     "NoAugment",
     "Quiet",
     "RayAddress",
+    "curation_settings",
     "suite_options",
 ]

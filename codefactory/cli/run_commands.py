@@ -7,7 +7,7 @@ imported where it is called.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -15,8 +15,13 @@ from codefactory.cli.options import (
     DEFAULT_CONCURRENCY,
     DEFAULT_MAX_CASES,
     DEFAULT_MIN_SOURCE_TESTS,
+    DEFAULT_THRESHOLD,
     AsJson,
+    Benchmarks,
     Concurrency,
+    Decontaminate,
+    Dedup,
+    DedupThreshold,
     Engine,
     MaxCases,
     MinCoverage,
@@ -25,6 +30,7 @@ from codefactory.cli.options import (
     NoAugment,
     Quiet,
     RayAddress,
+    curation_settings,
     suite_options,
 )
 from codefactory.cli.output import console, print_summary
@@ -53,6 +59,10 @@ def verify(
     min_source_tests: MinSourceTests = DEFAULT_MIN_SOURCE_TESTS,
     engine: Engine = "local",
     ray_address: RayAddress = None,
+    dedup: Dedup = True,
+    dedup_threshold: DedupThreshold = DEFAULT_THRESHOLD,
+    decontaminate: Decontaminate = False,
+    benchmarks: Benchmarks = None,
 ) -> None:
     """Check given translations against tests whose expected values come from running the Python.
 
@@ -71,12 +81,14 @@ def verify(
         suite_options(no_augment, max_cases, min_coverage, min_mutation_score, min_source_tests),
         engine,
         ray_address,
+        curation_settings(dedup, dedup_threshold, decontaminate, benchmarks),
     )
     if as_json:
         print_summary(summary)
 
 
 def translate(
+    ctx: typer.Context,
     input_path: Annotated[
         Path | None,
         typer.Argument(
@@ -140,41 +152,85 @@ def translate(
     min_source_tests: MinSourceTests = DEFAULT_MIN_SOURCE_TESTS,
     engine: Engine = "local",
     ray_address: RayAddress = None,
+    dedup: Dedup = True,
+    dedup_threshold: DedupThreshold = DEFAULT_THRESHOLD,
+    decontaminate: Decontaminate = False,
+    benchmarks: Benchmarks = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            help="Settings file (TOML; keys are these options' names). Default: "
+            "./codefactory.toml if there is one. Options given here override it."
+        ),
+    ] = None,
 ) -> None:
     """Translate Python functions with an LLM and keep the verified translations.
 
     Example: codefactory translate --target php --output out
+    Example (a CI refresh, settings in ./codefactory.toml): codefactory translate
     """
+    from codefactory.core.config import to_toml
     from codefactory.dataset.hub import push_folder
     from codefactory.pipeline import jobs
 
-    out = output or Path(f"translations-{target.replace(',', '-')}")
-    options = {"base_url": base_url} if base_url else {}
+    o = effective_options(ctx, config)
+    out = o["output"] or Path(f"translations-{o['target'].replace(',', '-')}")
+    o["output"] = out
+    options = {"base_url": o["base_url"]} if o["base_url"] else {}
     summary = jobs.translate(
-        input_path=input_path,
-        target=target,
+        input_path=o["input_path"],
+        target=o["target"],
         output=out,
-        backend_name=backend,
-        model=model,
-        samples=samples,
-        repair=repair,
-        temperature=temperature,
-        limit=limit,
-        seed=seed,
-        keep=keep,
-        concurrency=concurrency,
-        max_tokens=max_tokens,
-        use_cache=not no_cache,
-        quiet=quiet,
+        backend_name=o["backend"],
+        model=o["model"],
+        samples=o["samples"],
+        repair=o["repair"],
+        temperature=o["temperature"],
+        limit=o["limit"],
+        seed=o["seed"],
+        keep=o["keep"],
+        concurrency=o["concurrency"],
+        max_tokens=o["max_tokens"],
+        use_cache=not o["no_cache"],
+        quiet=o["quiet"],
         backend_options=options,
         console=console,
         tests=suite_options(
-            no_augment, max_cases, min_coverage, min_mutation_score, min_source_tests
+            o["no_augment"],
+            o["max_cases"],
+            o["min_coverage"],
+            o["min_mutation_score"],
+            o["min_source_tests"],
         ),
-        engine=engine,
-        ray_address=ray_address,
+        engine=o["engine"],
+        ray_address=o["ray_address"],
+        curation=curation_settings(
+            o["dedup"], o["dedup_threshold"], o["decontaminate"], o["benchmarks"]
+        ),
+        config_toml=to_toml(o),
+        hub_repo=o["push_to_hub"],
     )
-    if push_to_hub:
-        console.print(f"pushed: {push_folder(out, push_to_hub)}")
-    if as_json:
+    if o["push_to_hub"]:
+        console.print(f"pushed: {push_folder(out, o['push_to_hub'])}")
+    if o["as_json"]:
         print_summary(summary)
+
+
+def effective_options(ctx: typer.Context, config: Path | None) -> dict[str, Any]:
+    """The command's options with the config file's settings where the command line gave
+    none: command line, then the file (`--config`, else ./codefactory.toml), then defaults."""
+    from codefactory.core.config import find_config, load_config, merge
+
+    path = find_config(config)
+    if path is None:
+        return dict(ctx.params)
+    # By name: typer ships its own copy of click, whose ParameterSource is not click's.
+    given = {
+        name
+        for name in ctx.params
+        if getattr(ctx.get_parameter_source(name), "name", "") in ("COMMANDLINE", "ENVIRONMENT")
+    }
+    merged = merge(ctx.params, given, load_config(path))
+    if not merged["quiet"]:
+        console.print(f"settings from {path}", soft_wrap=True)
+    return merged

@@ -13,7 +13,7 @@ import os
 import secrets
 from typing import Any
 
-import fsspec  # type: ignore[import-untyped]  # (comes with datasets)
+import fsspec  # type: ignore[import-untyped]
 
 
 class DirectoryStore:

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from codefactory.curate.decontam import NGRAM
+from codefactory.curate.dedup import BANDS, NUM_PERM, SEED, SHINGLE
 from codefactory.pipeline.funnel import markdown_table
 
 
-def translate_card(source_name: str, license_: str, summaries: dict[str, Any]) -> str:
+def translate_card(
+    source_name: str,
+    license_: str,
+    summaries: dict[str, Any],
+    views: dict[str, list[str]] | None = None,
+    where: str = ".",
+    config_toml: str = "",
+    sample_note: str = "",
+) -> str:
     lines = [
         "# Execution-verified translations",
         "",
@@ -32,10 +42,111 @@ def translate_card(source_name: str, license_: str, summaries: dict[str, Any]) -
             f"keep `{settings['keep']}`, seed {settings['seed']}",
             *_body(summary),
         ]
+    lines += views_section(views or {}, where)
+    lines += curation_section(summaries, sample_note)
+    lines += config_section(config_toml)
     return "\n".join(lines) + "\n"
 
 
-def verify_card(input_name: str, summaries: dict[str, Any]) -> str:
+def views_section(views: dict[str, list[str]], where: str) -> list[str]:
+    """The training views (configs `<target>-sft`, `<target>-dpo`) and how to load each."""
+    if not any(views.values()):
+        return []
+    lines = [
+        "",
+        "## Views for training",
+        "",
+        "Extra configs of this dataset, in TRL's conversational column names. `<target>-sft`:",
+        "`messages` (the translation request, then the verified code as the assistant's reply)",
+        "and the same split into `prompt` / `completion` (TRL's SFTTrainer uses those two when",
+        "present; remove them to train on `messages`). `<target>-dpo`: `prompt`, `chosen` (a",
+        "verified translation), `rejected` (a failed candidate for the same function and",
+        "request) with `rejected_status` and `rejected_failure`; only functions that have both.",
+        "",
+        "```python",
+        "from datasets import load_dataset",
+        f"# {where!r}: this folder, or the Hub repo it is pushed to",
+    ]
+    for names in views.values():
+        lines += [
+            f'{name.replace("-", "_")} = load_dataset("{where}", "{name}", split="train")'
+            for name in names
+        ]
+    return [*lines, "```"]
+
+
+def curation_section(summaries: dict[str, Any], sample_note: str = "") -> list[str]:
+    """Decontamination and dedup counts per target, and how each was done."""
+    lines = ["", "## Decontamination and deduplication", ""]
+    curations = {lang: s["curation"] for lang, s in summaries.items() if "curation" in s}
+    if not curations:
+        return []
+    first = next(iter(curations.values()))
+    if first["contamination_checked"]:
+        benchmarks = ", ".join(f"{name} ({n} items)" for name, n in first["benchmarks"].items())
+        lines += [
+            "Column `contamination` names the benchmark items a row overlaps (`mbpp:601`), empty",
+            f"for none: a shared run of {NGRAM} words (identifiers, keywords, numbers), or the",
+            "whole of a shorter item; the Python against the Python benchmarks, the translation",
+            f"against the target's (MultiPL-E). Checked against: {benchmarks}.",
+        ]
+    else:
+        lines += [
+            "Not checked against benchmarks: no benchmark files were found, so `contamination` is",
+            "null. Run with `--benchmarks DIR` (humaneval.jsonl, mbpp.jsonl, ...) to check.",
+        ]
+    if sample_note:
+        lines += ["", sample_note]
+    lines += [
+        "",
+        "Duplicates, within each target: exact (the same code up to whitespace) and near",
+        f"(MinHash LSH over {SHINGLE}-token shingles, {NUM_PERM} permutations in "
+        f"{BANDS[0]} bands, seed {SEED};",
+        f"estimated Jaccard >= {first.get('threshold', '')}). The row already published here is "
+        "kept, else the earlier one.",
+        "",
+        "| target | flagged (train / rejected) | train rows by benchmark | dropped as contaminated"
+        " | exact duplicates | near duplicates |",
+        "|---|---:|---|---:|---:|---:|",
+    ]
+    for lang, c in curations.items():
+        by = "; ".join(f"{k}: {v}" for k, v in sorted(c["contaminated_rows"].items())) or "-"
+        dropped = sum(c["contaminated_dropped"].values()) if c["contaminated_dropped"] else 0
+        dups = c["duplicates_dropped"]
+        flagged = (
+            f"{c['contaminated_train_rows']} / {c['contaminated_rejected_rows']}"
+            if c["contamination_checked"]
+            else "not checked"
+        )
+        lines.append(
+            f"| {lang} | {flagged} | {by} | {dropped} | {dups.get('exact_duplicate', 0)} | "
+            f"{dups.get('near_duplicate', 0)} |"
+        )
+    return lines
+
+
+def config_section(config_toml: str) -> list[str]:
+    if not config_toml:
+        return []
+    return [
+        "",
+        "## Configuration",
+        "",
+        "The effective settings of the run that made this folder (also in `codefactory.toml`;",
+        "`codefactory translate --config codefactory.toml` repeats it):",
+        "",
+        "```toml",
+        config_toml.rstrip(),
+        "```",
+    ]
+
+
+def verify_card(
+    input_name: str,
+    summaries: dict[str, Any],
+    views: dict[str, list[str]] | None = None,
+    where: str = ".",
+) -> str:
     lines = [
         "# Verified translations",
         "",
@@ -48,6 +159,8 @@ def verify_card(input_name: str, summaries: dict[str, Any]) -> str:
     ]
     for lang, summary in summaries.items():
         lines += ["", f"## {lang}", *_body(summary)]
+    lines += views_section(views or {}, where)
+    lines += curation_section(summaries)
     return "\n".join(lines) + "\n"
 
 

@@ -1,12 +1,25 @@
-"""The Hugging Face Hub: is it reachable, and uploading a dataset folder to it."""
+"""The Hugging Face Hub: is it reachable, and pushing a dataset folder to it incrementally.
+
+A push is one commit of the files that changed since the repo's current revision, made with
+`parent_commit` so that a job racing another cannot silently overwrite it, and tagged, so each
+refresh stays loadable by its tag (`load_dataset(repo, revision=tag)`).
+"""
 
 from __future__ import annotations
 
 import os
 import socket
+import time
 from pathlib import Path
 
-from codefactory.core.errors import CodefactoryError
+from codefactory.core.errors import CodefactoryError, InputError
+from codefactory.dataset.push_plan import (
+    PushPlan,
+    commit_message,
+    local_files,
+    plan_push,
+    tree_digests,
+)
 
 
 def hub_reachable() -> bool:
@@ -20,26 +33,87 @@ def hub_reachable() -> bool:
     return True
 
 
-def push_folder(folder: Path, repo: str, private: bool = False) -> str:
-    """Upload `folder` as dataset repo `repo` (token from HF_TOKEN). The folder is untouched."""
-    later = (
+def check_folder(folder: Path) -> None:
+    if not (folder / "README.md").is_file() or not (folder / "data").is_dir():
+        raise InputError(
+            f"{folder} is not a dataset folder (no README.md and data/): write one first"
+        )
+
+
+def refresh_tag() -> str:
+    return time.strftime("refresh-%Y%m%d-%H%M%S", time.gmtime())
+
+
+def _later(folder: Path, repo: str) -> str:
+    return (
         f"the dataset is intact in {folder}; push it later with `codefactory push {folder} {repo}`"
     )
+
+
+def plan_against_hub(folder: Path, repo: str) -> PushPlan:
+    """What a push of `folder` to `repo` would change now (nothing is uploaded)."""
+    check_folder(folder)
     if not hub_reachable():
-        raise CodefactoryError(f"the Hugging Face Hub cannot be reached: {later}")
+        raise CodefactoryError(f"the Hugging Face Hub cannot be reached: {_later(folder, repo)}")
     from huggingface_hub import HfApi
 
-    api = HfApi(token=os.environ.get("HF_TOKEN"))
+    api = HfApi(token=os.environ.get("HF_TOKEN") or None)
+    try:
+        parent = api.dataset_info(repo).sha
+        tree = api.list_repo_tree(repo, repo_type="dataset", recursive=True, revision=parent)
+        return plan_push(local_files(folder), tree_digests(tree))
+    except Exception as exc:  # no such repo, auth, network
+        raise CodefactoryError(
+            f"cannot read {repo} ({exc.__class__.__name__}: {_first_line(exc)})"
+        ) from None
+
+
+def push_folder(folder: Path, repo: str, private: bool = False, tag: bool = True) -> str:
+    """Commit what changed in `folder` to dataset repo `repo` (token: HF_TOKEN) and tag it.
+    The folder is never modified; any failure is one line saying so."""
+    check_folder(folder)
+    later = _later(folder, repo)
+    if not hub_reachable():
+        raise CodefactoryError(f"the Hugging Face Hub cannot be reached: {later}")
+    from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
+
+    api = HfApi(token=os.environ.get("HF_TOKEN") or None)
     try:
         api.create_repo(repo, repo_type="dataset", exist_ok=True, private=private)
-        info = api.upload_folder(
-            folder_path=str(folder),
-            repo_id=repo,
+        parent = api.dataset_info(repo).sha
+        tree = api.list_repo_tree(repo, repo_type="dataset", recursive=True, revision=parent)
+        files = local_files(folder)
+        plan = plan_push(files, tree_digests(tree))
+        if plan.empty:
+            return f"{repo}: nothing changed ({plan.describe()})"
+        operations: list[CommitOperationAdd | CommitOperationDelete] = [
+            CommitOperationAdd(path_in_repo=path, path_or_fileobj=files[path])
+            for path in (*plan.added, *plan.changed)
+        ]
+        operations += [CommitOperationDelete(path_in_repo=path) for path in plan.deleted]
+        title, description = commit_message(folder, plan)
+        commit = api.create_commit(
+            repo,
+            operations,
+            commit_message=title,
+            commit_description=description,
             repo_type="dataset",
-            commit_message="codefactory: update dataset",
+            parent_commit=parent,
         )
-    except Exception as exc:  # auth, network, permissions: all end the same way
+        name = refresh_tag() if tag else None
+        if name:
+            api.create_tag(
+                repo, tag=name, revision=commit.oid, repo_type="dataset", tag_message=title
+            )
+    except Exception as exc:  # auth, network, a concurrent push (412): all end the same way
         raise CodefactoryError(
-            f"push to {repo} failed ({exc.__class__.__name__}: {exc}); {later}"
+            f"push to {repo} failed ({exc.__class__.__name__}: {_first_line(exc)}); {later}"
         ) from None
-    return str(info)
+    return f"{commit.commit_url} ({plan.describe()}{f'; tag {name}' if name else ''})"
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [""])[0]
+
+
+__all__ = ["PushPlan", "check_folder", "hub_reachable", "plan_against_hub", "push_folder"]

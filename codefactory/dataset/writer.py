@@ -54,6 +54,9 @@ ROW_SCHEMA = pa.schema(
         ("generation_s", pa.float64()),
         ("execution_s", pa.float64()),
         ("candidate_sha256", pa.string()),
+        ("request", pa.string()),  # JSON chat messages: the translation request (the views' prompt)
+        # "benchmark:item,..." the row overlaps; "" none; null: not checked (no benchmarks found)
+        ("contamination", pa.string()),
     ]
 )
 
@@ -74,8 +77,10 @@ def write_dataset(
     card: str,
     extra_files: Mapping[str, str] | None = None,
     metadata: CardMetadata | None = None,
+    views: Mapping[str, Mapping[str, pa.Table]] | None = None,
 ) -> None:
-    """`configs` is {language id: {split: rows}}; the first config is the default one.
+    """`configs` is {language id: {split: rows}}; the first config is the default one. `views`
+    are further configs, {name: {split: table}} with a schema of their own (`views.py`).
 
     File names carry a hash of their content: `datasets` caches a YAML-configured local folder
     under a key made of the folder's name and the *relative* paths only, so a rewritten folder
@@ -86,12 +91,16 @@ def write_dataset(
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     files: dict[str, dict[str, str]] = {}
     try:
-        for config, splits in configs.items():
-            for split, rows in splits.items():
-                if not rows:
+        tables = {
+            config: {split: _table(rows) for split, rows in splits.items() if rows}
+            for config, splits in configs.items()
+        }
+        for config, splits in (*tables.items(), *(views or {}).items()):
+            for split, table in splits.items():
+                if not table.num_rows:
                     continue  # `datasets` cannot read an empty Parquet file: leave the split out
                 buffer = pa.BufferOutputStream()
-                pq.write_table(_table(rows), buffer)
+                pq.write_table(table, buffer)
                 data = buffer.getvalue().to_pybytes()
                 name = f"data/{config}/{split}-{hashlib.sha256(data).hexdigest()[:16]}.parquet"
                 (staging / name).parent.mkdir(parents=True, exist_ok=True)
@@ -153,3 +162,11 @@ def size_category(n: int) -> str:
         if n < bound:
             return label
     return "100K<n<1M" if n < 1_000_000 else "n>1M"
+
+
+def published_rows(out_dir: Path, config: str, split: str = "train") -> list[dict[str, Any]]:
+    """The rows an earlier run wrote to `out_dir` for one config and split ([] if none)."""
+    rows: list[dict[str, Any]] = []
+    for path in sorted((out_dir / "data" / config).glob(f"{split}-*.parquet")):
+        rows += pq.read_table(path).to_pylist()
+    return rows

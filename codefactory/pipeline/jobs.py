@@ -4,6 +4,7 @@ summary shape: {target: {settings, funnel, train_rows, rejected_rows, test_stren
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -14,8 +15,12 @@ from rich.console import Console
 
 from codefactory.core.errors import InputError
 from codefactory.core.languages import Language, parse_targets
+from codefactory.curate.apply import Curated, CurateOptions, curate
+from codefactory.curate.options import curate_options
+from codefactory.curate.settings import CurationSettings
 from codefactory.dataset.card import suite_quartiles, translate_card, verify_card
-from codefactory.dataset.writer import CardMetadata, write_dataset
+from codefactory.dataset.views import view_tables
+from codefactory.dataset.writer import CardMetadata, published_rows, write_dataset
 from codefactory.generation.model_registry import MODELS
 from codefactory.pipeline.compose import Result, Settings
 from codefactory.pipeline.engines import check_engine, translate_engine, verify_engine
@@ -28,7 +33,12 @@ from codefactory.suite.build import TestOptions
 
 SAMPLE_LICENSE_ID = "cc-by-4.0"  # the Hub's id for the bundled sample's licence
 SAMPLE_LICENSE = "CC BY 4.0 (MBPP, Austin et al. 2021, google-research/google-research)"
+SAMPLE_NOTE = (
+    "The bundled sample *is* MBPP: every row of a run over it is flagged `mbpp:<task_id>` by "
+    "design. A run over your own functions shows what they overlap."
+)
 Summaries = dict[str, dict[str, Any]]
+Views = dict[str, dict[str, Any]]  # config name -> {split: pyarrow table}
 
 
 def translate(
@@ -53,11 +63,17 @@ def translate(
     tests: TestOptions,
     engine: str = "local",
     ray_address: str | None = None,
+    curation: CurationSettings | None = None,
+    config_toml: str = "",
+    hub_repo: str | None = None,
 ) -> Summaries:
     langs = parse_targets(target)
     if keep not in ("first", "all"):
         raise InputError("--keep must be first or all")
     check_engine(engine)
+    curating = curate_options(
+        curation or CurationSettings()
+    )  # before any paid work: missing benchmarks fail now
     try:
         rows = list(load_sources(input_path))
     except FileNotFoundError:
@@ -69,6 +85,7 @@ def translate(
     repair = repair if repair is not None else (spec.default_repair if spec else 2)
     configs: dict[str, dict[str, list[dict[str, Any]]]] = {}
     summaries: Summaries = {}
+    views: Views = {}
 
     def settings_for(lang: Language) -> Settings:
         return Settings(
@@ -92,14 +109,23 @@ def translate(
             settings = settings_for(lang)
             with _progress(console, quiet, lang, len(rows), model) as progress:
                 result = run(settings, progress)
-            configs[lang.id] = {"train": result.train, "rejected": result.rejected}
-            summaries[lang.id] = summary(settings.to_json(), result)
+            result = _finish(output, lang, result, curating, configs, summaries, views)
+            summaries[lang.id] = summary(settings.to_json(), result, summaries[lang.id])
             _report(console, quiet, f"translate -> {lang.id} ({engine})", result)
     source_name = str(input_path) if input_path else f"the bundled sample ({SAMPLE.name})"
     license_ = SAMPLE_LICENSE if input_path is None else "the input's own licence"
-    card = translate_card(source_name, license_, summaries)
+    card = translate_card(
+        source_name,
+        license_,
+        summaries,
+        _view_names(views, configs),
+        hub_repo or output.name,
+        config_toml,
+        SAMPLE_NOTE if input_path is None and curating.index is not None else "",
+    )
     license_id = SAMPLE_LICENSE_ID if input_path is None else "unknown"
-    _write(output, configs, card, summaries, license_id, "translations")
+    extra = {"codefactory.toml": config_toml} if config_toml else {}
+    _write(output, configs, card, summaries, license_id, "translations", views, extra)
     if not quiet:
         console.print(f"wrote {output}/ (datasets.load_dataset({str(output)!r}))")
     return summaries
@@ -116,32 +142,82 @@ def verify(
     options: TestOptions,
     engine: str = "local",
     ray_address: str | None = None,
+    curation: CurationSettings | None = None,
 ) -> Summaries:
     if not input_path.is_file():
         raise InputError(f"no such input file: {input_path}")
     langs = parse_targets(target)
     check_engine(engine)
+    curating = curate_options(curation or CurationSettings())
     rows: Sequence[SourceRow] = list(read_jsonl(input_path))
     configs: dict[str, dict[str, list[dict[str, Any]]]] = {}
     summaries: Summaries = {}
+    views: Views = {}
     with verify_engine(engine, ray_address, rows, options, use_cache, concurrency) as run:
         for lang in langs:
             with _progress(console, quiet, lang, len(rows), None) as progress:
                 result = run(lang, progress)
-            configs[lang.id] = {"train": result.train, "rejected": result.rejected}
+            result = _finish(output, lang, result, curating, configs, summaries, views)
             settings = {"target": lang.id, "tests": options.__dict__}
-            summaries[lang.id] = summary(settings, result)
+            summaries[lang.id] = summary(settings, result, summaries[lang.id])
             _report(console, quiet, f"verify {lang.id}: {input_path.name} ({engine})", result)
-    card = verify_card(input_path.name, summaries)
-    _write(output, configs, card, summaries, "unknown", "verified translations")
+    card = verify_card(input_path.name, summaries, _view_names(views, configs), output.name)
+    _write(output, configs, card, summaries, "unknown", "verified translations", views)
     if not quiet:
         console.print(f"wrote {output}/ (load it with datasets.load_dataset({str(output)!r}))")
     return summaries
 
 
-def summary(settings: dict[str, Any], result: Result) -> dict[str, Any]:
+def _finish(
+    output: Path,
+    lang: Language,
+    result: Result,
+    options: CurateOptions,
+    configs: dict[str, dict[str, list[dict[str, Any]]]],
+    summaries: Summaries,
+    views: Views,
+) -> Result:
+    """Curate one target's rows against what the folder already holds, count it in the
+    funnel, and add the rows, their training views and the curation counts to the output."""
+    published = {
+        (str(row.get("task_id")), str(row.get("candidate_sha256")))
+        for row in published_rows(output, lang.id)
+    }
+    curated = curate(result.train, result.rejected, options, published)
+    _count(result, curated, options)
+    configs[lang.id] = {"train": curated.train, "rejected": curated.rejected}
+    views.update(view_tables(lang.id, curated.train, curated.rejected, lang.fence_tags[0]))
+    record = curated.to_json()
+    record["threshold"] = options.threshold
+    record["benchmarks"] = dict(options.index.benchmarks) if options.index else {}
+    summaries[lang.id] = {"curation": record}
+    return dataclasses.replace(result, train=curated.train, rejected=curated.rejected)
+
+
+def _count(result: Result, curated: Curated, options: CurateOptions) -> None:
+    if options.decontaminate:
+        dropped = curated.dropped_contaminated.get("train", 0)
+        kept = len(curated.train) + len(curated.duplicates)
+        result.funnel.add_stage("decontaminated", kept, {"contaminated": dropped})
+    if options.dedup:
+        reasons: dict[str, int] = {}
+        for duplicate in curated.duplicates:
+            reasons[duplicate["reason"]] = reasons.get(duplicate["reason"], 0) + 1
+        result.funnel.add_stage("deduplicated", len(curated.train), reasons)
+
+
+def _view_names(views: Views, configs: dict[str, Any]) -> dict[str, list[str]]:
+    return {
+        lang: [f"{lang}-{v}" for v in ("sft", "dpo") if f"{lang}-{v}" in views] for lang in configs
+    }
+
+
+def summary(
+    settings: dict[str, Any], result: Result, extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
     busy = result.generation_busy_s
     return {
+        **(extra or {}),
         "settings": settings,
         "funnel": result.funnel.to_json(),
         "train_rows": len(result.train),
@@ -219,6 +295,8 @@ def _write(
     summaries: Summaries,
     license_id: str,
     what: str,
+    views: Views | None = None,
+    extra_files: dict[str, str] | None = None,
 ) -> None:
     """The folder, with the card's YAML: licence, the targets as tags, the size bucket."""
     metadata = CardMetadata(
@@ -227,5 +305,5 @@ def _write(
         tags=tuple(configs),
         rows={lang: sum(len(rows) for rows in splits.values()) for lang, splits in configs.items()},
     )
-    extra = {"funnel.json": json.dumps(summaries, indent=2)}
-    write_dataset(output, configs, card, extra, metadata)
+    extra = {"funnel.json": json.dumps(summaries, indent=2), **(extra_files or {})}
+    write_dataset(output, configs, card, extra, metadata, views)

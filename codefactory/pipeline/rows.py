@@ -4,12 +4,14 @@ could not be judged, with why); a sandbox failure is ours and lands in neither."
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
 from codefactory.core.languages import Language
 from codefactory.core.schema import Status, sha256
-from codefactory.generation.prompts import PROMPT_VERSION
+from codefactory.generation.backends.base import Message
+from codefactory.generation.prompts import PROMPT_VERSION, translate_messages
 from codefactory.pipeline.stage import Drop
 from codefactory.pipeline.work import Function, Judged
 from codefactory.suite.build import Prepared, tests_json
@@ -63,6 +65,7 @@ def judged_row(judged: Judged, target: Language, model: str, backend: str) -> di
         "failure": verdict.failure,
         "execution_s": verdict.execution_s,
         "candidate_sha256": sha256(judged.code or candidate.text),
+        "request": request_json(judged, target),
     }
     if attempt is not None:  # generated here (translate), not given (verify)
         row.update(
@@ -76,6 +79,29 @@ def judged_row(judged: Judged, target: Language, model: str, backend: str) -> di
             generation_s=round(generation.seconds, 3) if generation else None,
         )
     return row
+
+
+def request_json(judged: Judged, target: Language) -> str | None:
+    """The translation request as chat messages (JSON), for the SFT and DPO views: what a
+    generated candidate was asked up to the first user turn (a repair round's feedback turns
+    are not part of it), or for a given one (verify) the request translate would have sent."""
+    if judged.candidate.attempt is not None:
+        return messages_json(_first_request(judged.candidate.attempt.messages))
+    source = judged.function.source
+    if source is None:
+        return None
+    return messages_json(translate_messages(source, target, judged.function.signature))
+
+
+def _first_request(messages: tuple[Message, ...]) -> tuple[Message, ...]:
+    for index, (role, _) in enumerate(messages):
+        if role == "user":
+            return messages[: index + 1]
+    return messages
+
+
+def messages_json(messages: tuple[Message, ...]) -> str:
+    return json.dumps([{"role": r, "content": c} for r, c in messages], ensure_ascii=False)
 
 
 def whole_file(target: Language, code: str) -> str:
