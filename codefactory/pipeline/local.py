@@ -2,7 +2,7 @@
 
     cpu stages ── run at once, in the thread that hands them a record
     sandbox stages ── a thread pool each (`concurrency` containers at a time)
-    llm stages ── one thread, batches taken by priority (earlier rounds first)
+    llm stages ── one thread, batches taken by priority (pipeline/work.py: repairs first)
 
 Generation and execution overlap: the LLM thread keeps the model busy while the pools judge,
 with a bounded number of records waiting for a sandbox behind it (backpressure). A stage's
@@ -106,7 +106,7 @@ class _Run:
             self.send(index + 1, record)
         elif stage.resource == "llm":
             self.open()
-            priority = getattr(record, "priority", (0, 0))
+            priority = getattr(record, "priority", (0, 0, 0))
             self.llm_queue.put((priority, next(self.seq), index, record))
             with self.cond:
                 self.cond.notify_all()

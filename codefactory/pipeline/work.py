@@ -25,8 +25,8 @@ class Function:
     done: bool = False  # a candidate verified (keep=first stops sampling); local executor only
 
     @property
-    def priority(self) -> tuple[int, int]:
-        return (0, self.order)
+    def priority(self) -> tuple[int, int, int]:
+        return (0, 0, self.order)
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,10 +43,12 @@ class Attempt:
     purpose: Literal["translate", "inputs"] = "translate"
 
     @property
-    def priority(self) -> tuple[int, int]:
-        """Earlier rounds first, then input order: every function gets its first try before
-        any gets its third, and a repair waits no longer than its round."""
-        return (self.sample_index + self.repair_round, self.function.order)
+    def priority(self) -> tuple[int, int, int]:
+        """Earlier samples first; within a sample a repair before a new function's first try,
+        then input order. A repair then follows its own previous round closely, while that
+        conversation's KV state is still kept (generation/backends/llamacpp.py), and a
+        function's repairs end before the model moves on to functions it has not started."""
+        return (self.sample_index, -self.repair_round, self.function.order)
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,7 +61,7 @@ class Candidate:
     generation: GenResult | None = None
 
     @property
-    def priority(self) -> tuple[int, int]:
+    def priority(self) -> tuple[int, int, int]:
         return self.attempt.priority if self.attempt else self.function.priority
 
 

@@ -43,6 +43,29 @@ def test_llamacpp_backend_on_a_tiny_random_model(tiny: Path) -> None:
     assert first.text == second.text  # same seed, greedy: deterministic
 
 
+def test_a_repair_round_continues_its_conversations_state(tiny: Path) -> None:
+    """Two conversations interleaved: the second turn of the first gets its KV state back
+    (only the new turn is decoded), and replies are those of plain decoding."""
+    a = GenRequest((("system", "Be brief."), ("user", "Write PHP.")), 0.0, 7, 16)
+    b = GenRequest((("system", "Be brief."), ("user", "Write Lua code.")), 0.0, 7, 16)
+
+    def turns(prefix_states: bool) -> tuple[list[str], int]:
+        backend = make_backend("llamacpp", str(tiny), n_ctx=512, prefix_states=prefix_states)
+        try:
+            first_a, _ = backend.generate([a, b])
+            again = (*a.messages, ("assistant", first_a.text), ("user", "It failed. Fix it."))
+            (second_a,) = backend.generate([GenRequest(again, 0.0, 7, 16)])
+            restored = backend.conversations.restored if backend.conversations else 0
+            return [first_a.text, second_a.text], restored
+        finally:
+            backend.close()
+
+    kept, restored = turns(prefix_states=True)
+    plain, none = turns(prefix_states=False)
+    assert (restored, none) == (1, 0)
+    assert kept == plain
+
+
 def test_missing_model_says_how_to_get_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CODEFACTORY_MODELS", str(tmp_path))
     with pytest.raises(ModelUnavailable, match=r"codefactory model pull qwen2\.5-coder-0\.5b"):

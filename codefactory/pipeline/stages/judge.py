@@ -25,7 +25,7 @@ class Parsed:
     syntax: SyntaxResult
 
     @property
-    def priority(self) -> tuple[int, int]:
+    def priority(self) -> tuple[int, int, int]:
         return self.candidate.priority
 
     @property
