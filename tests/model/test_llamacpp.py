@@ -127,6 +127,35 @@ def test_openai_backend_against_llamacpp_server(llama_server: str) -> None:
     assert results[0].completion_tokens > 0
 
 
+def test_ray_run_through_the_openai_backend_and_llamacpps_server(
+    llama_server: str, tmp_path: Path, sandbox: object
+) -> None:
+    """`--engine ray --backend openai`: the run's generation service talks to llama.cpp's own
+    OpenAI-compatible server on loopback (a one-machine Ray, also on 127.0.0.1). The tiny model
+    replies noise: every candidate is judged and rejected, and nothing fails on the way."""
+    import importlib.util
+
+    if importlib.util.find_spec("ray") is None:
+        pytest.skip("ray is not installed: pip install -e '.[ray]'")
+    source = tmp_path / "rows.jsonl"
+    row = {
+        "task_id": 1,
+        "code": "def inc(a):\n    return a + 1",
+        "test_list": ["assert inc(1) == 2"],
+    }
+    source.write_text(json.dumps(row) + "\n")
+    args = ["translate", str(source), "-t", "php", "--backend", "openai", "--model", "tiny"]
+    args += ["--base-url", llama_server, "--max-tokens", "16"]
+    args += ["--engine", "ray", "--ray-address", "local", "--no-cache", "--json", "--quiet"]
+    result = CliRunner().invoke(app, [*args, "--output", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    summary = json.loads("\n".join(lines[lines.index("{") :]))["php"]
+    totals = summary["funnel"]["totals"]
+    assert totals["completion_tokens"] > 0 and totals["prompt_tokens"] > 0
+    assert summary["train_rows"] == 0 and summary["rejected_rows"] >= 1
+
+
 @pytest.mark.slow
 def test_real_model_translates_mbpp_to_verified_php(tmp_path: Path, sandbox: object) -> None:
     """The 0.5B model on 5 MBPP problems: at least one verified PHP row."""
