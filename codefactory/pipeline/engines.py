@@ -49,6 +49,7 @@ def translate_engine(
     backend_options: dict[str, Any],
     use_cache: bool,
     concurrency: int,
+    announce: Callable[[str], None] = lambda line: None,
 ) -> Iterator[TranslateRun]:
     if engine == "ray":  # workers build the backend, the sandbox and the cache themselves
         from codefactory.pipeline.ray_executor import RayExecutor
@@ -58,7 +59,8 @@ def translate_engine(
         location = default_cache_location() if use_cache else None
         options = tuple(sorted(backend_options.items()))
         batch = _batch_size(backend_name, backend_options)
-        with ray_session(ray_address):
+        with ray_session(ray_address) as joined:
+            announce(f"running on {joined}")
             yield lambda settings, progress: run_translate_spec(
                 TranslateSpec(settings, options, location),
                 rows,
@@ -84,6 +86,7 @@ def verify_engine(
     options: TestOptions,
     use_cache: bool,
     concurrency: int,
+    announce: Callable[[str], None] = lambda line: None,
 ) -> Iterator[VerifyRun]:
     if engine == "ray":
         from codefactory.pipeline.ray_executor import RayExecutor
@@ -91,7 +94,8 @@ def verify_engine(
         from codefactory.pipeline.specs import VerifySpec, run_verify_spec
 
         location = default_cache_location() if use_cache else None
-        with ray_session(ray_address):
+        with ray_session(ray_address) as joined:
+            announce(f"running on {joined}")
             yield lambda lang, progress: run_verify_spec(
                 VerifySpec(lang, options, location), rows, RayExecutor(concurrency, 1, progress)
             )

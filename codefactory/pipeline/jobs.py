@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -103,7 +103,15 @@ def translate(
         )
 
     with translate_engine(
-        engine, ray_address, rows, backend_name, model, backend_options, use_cache, concurrency
+        engine,
+        ray_address,
+        rows,
+        backend_name,
+        model,
+        backend_options,
+        use_cache,
+        concurrency,
+        _announcer(console, quiet),
     ) as run:
         for lang in langs:
             settings = settings_for(lang)
@@ -153,7 +161,8 @@ def verify(
     configs: dict[str, dict[str, list[dict[str, Any]]]] = {}
     summaries: Summaries = {}
     views: Views = {}
-    with verify_engine(engine, ray_address, rows, options, use_cache, concurrency) as run:
+    announce = _announcer(console, quiet)
+    with verify_engine(engine, ray_address, rows, options, use_cache, concurrency, announce) as run:
         for lang in langs:
             with _progress(console, quiet, lang, len(rows), None) as progress:
                 result = run(lang, progress)
@@ -166,6 +175,10 @@ def verify(
     if not quiet:
         console.print(f"wrote {output}/ (load it with datasets.load_dataset({str(output)!r}))")
     return summaries
+
+
+def _announcer(console: Console, quiet: bool) -> Callable[[str], None]:
+    return (lambda line: None) if quiet else (lambda line: console.print(line))
 
 
 def _finish(

@@ -18,9 +18,10 @@ LOCAL_DOCKER_SLOTS = 64  # the `docker` resource of a one-machine Ray: sandbox a
 def ray_session(address: str | None = None) -> Iterator[str]:
     """Ray for one command: an existing connection as is; `address` (or, when None, a cluster
     that `auto` finds); else a local Ray started here, bound to 127.0.0.1 and shut down after.
-    Yields what it joined: the address, or "local"."""
+    Yields what it joined, for the progress output: the address or "local", and the Ray
+    dashboard's URL where one runs."""
     if ray.is_initialized():
-        yield "already connected"
+        yield "an already connected Ray"
         return
     from ray.data import DataContext
 
@@ -29,16 +30,16 @@ def ray_session(address: str | None = None) -> Iterator[str]:
     logging.getLogger("ray.data").setLevel(logging.WARNING)  # and prints its own funnel
     if address not in (None, "auto", "local"):
         try:
-            ray.init(address=address, log_to_driver=False)
+            info = ray.init(address=address, log_to_driver=False)
         except ConnectionError as exc:
             raise ConfigError(f"no Ray cluster at --ray-address {address}: {exc}") from None
-        joined = address
+        joined = _described(f"the Ray cluster at {address}", info)
     else:
         joined = ""
         if address != "local":
             try:
-                ray.init(address="auto", log_to_driver=False)
-                joined = "auto"
+                info = ray.init(address="auto", log_to_driver=False)
+                joined = _described("the running Ray cluster", info)
             except ConnectionError:
                 if address == "auto":
                     raise ConfigError(
@@ -47,11 +48,16 @@ def ray_session(address: str | None = None) -> Iterator[str]:
                     ) from None
         if not joined:
             _init_local()
-            joined = "local"
+            joined = "a one-machine Ray on 127.0.0.1"
     try:
         yield joined
     finally:
         ray.shutdown()
+
+
+def _described(what: str, info: object) -> str:
+    url = getattr(info, "dashboard_url", None)
+    return f"{what} (dashboard: http://{url})" if url else what
 
 
 def _init_local() -> None:
