@@ -29,6 +29,12 @@ REFUSED = {
     '  return dlsym(RTLD_DEFAULT, "write") ? a + b : 0;\n}',
     "raw system call": "#include <sys/syscall.h>\n#include <unistd.h>\n"
     "long long add(long long a, long long b) { syscall(SYS_getpid); return a + b; }",
+    "a libc-internal signal handler": "#include <signal.h>\n"
+    'extern "C" int __libc_sigaction(int, const struct sigaction*, struct sigaction*);\n'
+    "long long add(long long a, long long b) { __libc_sigaction(SIGALRM, nullptr, nullptr);"
+    " return a + b; }",
+    "a notification thread": "#include <mqueue.h>\n"
+    "long long add(long long a, long long b) { mq_notify(-1, nullptr); return a + b; }",
     "prctl": "#include <sys/prctl.h>\n"
     "long long add(long long a, long long b) { prctl(PR_SET_DUMPABLE, 1); return a + b; }",
     # The bytes of `syscall; ret`: as code (g++ gives .text.* sections the code flag) they are
