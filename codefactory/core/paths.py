@@ -51,6 +51,14 @@ def is_store_location(location: str) -> bool:
     return "://" in location or location.endswith("/") or Path(location).is_dir()
 
 
+def pinned_location(location: str) -> str:
+    """The location as every node of a cluster reads it: a directory store keeps its trailing
+    `/`, so a node where the directory does not exist yet still takes it for a store."""
+    if is_store_location(location) and "://" not in location and not location.endswith("/"):
+        return location + "/"
+    return location
+
+
 def default_cache_path() -> Path:
     """The SQLite file, where files kept beside it are; the cache root's when results go to a
     shared store."""

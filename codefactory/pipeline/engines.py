@@ -15,7 +15,7 @@ from typing import Any
 from codefactory.core.cache import Cache
 from codefactory.core.errors import ConfigError, InputError
 from codefactory.core.languages import Language
-from codefactory.core.paths import default_cache_location
+from codefactory.core.paths import default_cache_location, pinned_location
 from codefactory.generation.backends import REGISTRY, make_backend
 from codefactory.judge.verifier import Verifier
 from codefactory.pipeline.compose import Result, Settings, run_translate, run_verify
@@ -56,7 +56,7 @@ def translate_engine(
         from codefactory.pipeline.ray_session import ray_session
         from codefactory.pipeline.specs import TranslateSpec, run_translate_spec
 
-        location = default_cache_location() if use_cache else None
+        location = pinned_location(default_cache_location()) if use_cache else None
         options = tuple(sorted(backend_options.items()))
         batch = _batch_size(backend_name, backend_options)
         with ray_session(ray_address) as joined:
@@ -93,7 +93,7 @@ def verify_engine(
         from codefactory.pipeline.ray_session import ray_session
         from codefactory.pipeline.specs import VerifySpec, run_verify_spec
 
-        location = default_cache_location() if use_cache else None
+        location = pinned_location(default_cache_location()) if use_cache else None
         with ray_session(ray_address) as joined:
             announce(f"running on {joined}")
             yield lambda lang, progress: run_verify_spec(

@@ -38,7 +38,7 @@ import pyarrow as pa
 import ray
 import ray.data
 
-from codefactory.core.errors import CodefactoryError
+from codefactory.core.errors import BackendError, CodefactoryError
 from codefactory.pipeline.funnel import Funnel
 from codefactory.pipeline.local import Progress
 from codefactory.pipeline.plan import Dropped, Outcome
@@ -70,25 +70,27 @@ def _row(
 
 class _GenerationService:
     """The run's model: a backend and the cache, built once in its actor (a GPU's for vLLM);
-    every llm step of every pass sends it its batches."""
+    every llm step of every pass sends it its batches. The model loads when the actor starts,
+    so that a model that cannot load stops the run (`ready`), as it does locally."""
 
     def __init__(self, spec: PlanSpec) -> None:
         self.deps = spec.deps()
-        self.generator = self.deps.generator()
+        self.problem: CodefactoryError | None = None
+        try:
+            self.deps.generator()
+        except CodefactoryError as exc:
+            self.problem = exc
+
+    def ready(self) -> CodefactoryError | None:
+        return self.problem
 
     def generate(self, attempts: list[Any]) -> tuple[list[Any], GenerationTotals, str | None]:
-        t = self.generator.totals
-        before = GenerationTotals(t.prompt_tokens, t.completion_tokens, t.from_cache, t.busy_s)
-        results = self.generator.generate(attempts)
-        t = self.generator.totals
-        spent = GenerationTotals(
-            t.prompt_tokens - before.prompt_tokens,
-            t.completion_tokens - before.completion_tokens,
-            t.from_cache - before.from_cache,
-            t.busy_s - before.busy_s,
-        )
-        backend = self.deps.backend
-        return results, spent, backend.model if backend is not None else None
+        shared = self.deps.generator()
+        # A generator of its own per call, over the shared backend and cache: its totals are
+        # this call's, whatever else the actor serves meanwhile.
+        mine = Generator(shared.backend, shared.cache, shared.max_tokens)
+        results = mine.generate(attempts)
+        return results, mine.totals, shared.backend.model
 
 
 class _RemoteGenerator(Generator):
@@ -101,7 +103,13 @@ class _RemoteGenerator(Generator):
         self.model: str | None = None
 
     def generate(self, attempts: Sequence[Any]) -> list[Any]:
-        results, spent, model = ray.get(self.service.generate.remote(list(attempts)))
+        try:
+            results, spent, model = ray.get(self.service.generate.remote(list(attempts)))
+        except ray.exceptions.RayActorError as exc:  # restarted and retried, and still gone
+            raise BackendError(
+                f"the run's generation service died ({type(exc).__name__}): rerun the same "
+                "command to resume; nothing already paid for is paid again"
+            ) from None
         t = self.totals
         t.prompt_tokens += spent.prompt_tokens
         t.completion_tokens += spent.completion_tokens
@@ -243,8 +251,9 @@ class RayExecutor:
         retry = spec.retry()
         resources = {cls.resource for cls in spec.stage_classes}
         if "sandbox" in resources:
-            require_docker_nodes()
-        service = _start_service(spec, self.concurrency) if "llm" in resources else None
+            sandbox_stages = sum(1 for cls in spec.stage_classes if cls.resource == "sandbox")
+            require_docker_nodes(sandbox_stages * self.sandbox_actors)
+        service = _start_service(spec) if "llm" in resources else None
         try:
             self._passes(spec, records, retry, outcome, service)
         finally:
@@ -357,27 +366,35 @@ class RayExecutor:
         self.skipped += int(tally.get("skipped", 0))
 
 
-def require_docker_nodes() -> None:
-    """Sandbox steps run only where the `docker` resource is offered: say how, before a run
-    that would wait for such a node forever."""
+def require_docker_nodes(units: int = 1) -> None:
+    """Sandbox steps run only where the `docker` resource is offered, one unit per actor: say
+    how, before a run that would wait for such nodes forever."""
     offered: dict[str, float] = ray.cluster_resources()  # type: ignore[no-untyped-call]
-    if offered.get(DOCKER, 0) < 1:
+    if offered.get(DOCKER, 0) < units:
         raise CodefactoryError(
-            "no node of this Ray cluster offers the `docker` resource that sandbox stages need: "
-            "start the nodes that run Docker with `ray start ... --resources='{\"docker\": 64}'`"
+            f"this Ray cluster offers {offered.get(DOCKER, 0):g} units of the `docker` resource "
+            f"and the sandbox stages need {units}: start the nodes that run Docker with "
+            "`ray start ... --resources='{\"docker\": 64}'`"
         )
 
 
-def _start_service(spec: PlanSpec, concurrency: int) -> Any:
-    """The run's generation service: on a GPU for vLLM; for an HTTP backend, as many calls at
-    once as the backend sends; otherwise one at a time (one model, one batch)."""
-    backend = spec.deps().backend_name
-    options: dict[str, Any] = {"num_cpus": STEP_CPUS, "max_concurrency": 1}
-    if backend == "vllm":
+def _start_service(spec: PlanSpec) -> Any:
+    """The run's generation service, started and its model loaded: on a GPU for vLLM, else a
+    fraction of a CPU. One call at a time (an HTTP backend already sends its batch at once).
+    Restarted where Ray can (a lost node), with its calls retried; a model that cannot load
+    stops the run with its own error."""
+    options: dict[str, Any] = {"num_cpus": STEP_CPUS, "max_restarts": 2, "max_task_retries": 2}
+    if spec.deps().backend_name == "vllm":
         options.update(num_cpus=1, num_gpus=1)
-    elif backend == "openai":
-        options["max_concurrency"] = max(1, concurrency)
-    return ray.remote(_GenerationService).options(**options).remote(spec)
+    service: Any = ray.remote(_GenerationService).options(**options).remote(spec)
+    try:
+        problem: CodefactoryError | None = ray.get(service.ready.remote())
+    except ray.exceptions.RayActorError as exc:
+        raise BackendError(f"the run's generation service did not start: {exc}"[:600]) from None
+    if problem is not None:
+        ray.kill(service)
+        raise problem
+    return service
 
 
 def _order(record: Any) -> int:

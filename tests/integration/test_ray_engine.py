@@ -146,3 +146,20 @@ def test_sandbox_stages_need_a_node_with_docker(
     monkeypatch.setattr(ray, "cluster_resources", lambda: {"CPU": 2.0})
     with pytest.raises(CodefactoryError, match=re.escape("""--resources='{"docker": 64}'""")):
         require_docker_nodes()
+
+
+def test_a_model_that_cannot_load_stops_a_ray_run_as_it_does_locally(
+    local_ray: None, sandbox: object, tmp_path: Path
+) -> None:
+    """The generation service loads the model when it starts: a missing one ends the run with
+    the local engine's exit code and message, not with every llm row dropped."""
+    source = tmp_path / "rows.jsonl"
+    source.write_text(json.dumps(ROWS[0]) + "\n")
+    args = ["translate", str(source), "-t", "php", "--backend", "llamacpp"]
+    args += ["--model", str(tmp_path / "missing.gguf"), "--no-cache", "--quiet"]
+    local = CliRunner().invoke(app, [*args, "--output", str(tmp_path / "local")])
+    on_ray = CliRunner().invoke(app, [*args, "--output", str(tmp_path / "ray"), "--engine", "ray"])
+    assert local.exit_code not in (0, 1), local.output  # a setup error's own code
+    assert on_ray.exit_code == local.exit_code, on_ray.output
+    assert "missing.gguf" in on_ray.output
+    assert not (tmp_path / "ray").exists()

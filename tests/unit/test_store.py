@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from codefactory.core.cache import Cache, SqliteStore
-from codefactory.core.paths import default_cache_path, is_store_location
+from codefactory.core.paths import default_cache_path, is_store_location, pinned_location
 from codefactory.core.store import DirectoryStore
 
 
@@ -54,3 +54,9 @@ def test_files_beside_the_cache_stay_in_the_cache_root_for_a_store(
     monkeypatch.setenv("CODEFACTORY_CACHE", str(tmp_path / "mine.sqlite"))
     assert default_cache_path() == tmp_path / "mine.sqlite"
     assert os.environ["CODEFACTORY_CACHE"].endswith("mine.sqlite")
+
+
+def test_the_driver_pins_a_directory_store_for_every_node(tmp_path: Path) -> None:
+    assert pinned_location(str(tmp_path)) == f"{tmp_path}/"  # a node without it: still a store
+    assert pinned_location("s3://bucket/cf") == "s3://bucket/cf"
+    assert pinned_location(str(tmp_path / "cache.sqlite")) == str(tmp_path / "cache.sqlite")
