@@ -135,3 +135,35 @@ def test_dasherize_gets_string_mutants_and_no_docstring_mutant() -> None:
     assert all("Replace underscores" in m for m in out)  # the docstring stays as it is
     assert mutants('def f(x):\n    """Docs."""\n    return x') == []
     assert mutants('def f(x):\n    return f"a{x}b"') == []  # an f-string's literal parts are kept
+
+
+# -- an entry point named like a PHP builtin: asked for, and given, a name PHP can declare -------
+
+# The replies of qwen2.5-coder-1.5b (greedy) to the prompt that asks for the safe name.
+BUILTIN_NAMED = [
+    ("intdiv", "def intdiv(a, b):\n    return a // b", "function intdiv_($a, $b) {\n"),
+    ("count", "def count(lst):\n    return sum(lst)", "function count_($lst) {\n"),
+    (
+        "pow",
+        "def pow(x, n):\n    if n == 0:\n        return 1\n    return x * pow(x, n - 1)",
+        "function pow_($x, $n) {\n    if ($n == 0) {\n        return 1;\n    }\n"
+        "    return $x * pow_($x, $n - 1);\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "code", "reply"), BUILTIN_NAMED)
+def test_php_builtin_named_entry_point_is_asked_for_and_gets_its_safe_name(
+    name: str, code: str, reply: str
+) -> None:
+    from codefactory.judge.entry_names import reserved_names
+    from codefactory.judge.syntax_gate import check_in_process
+
+    php = get_language("php")
+    assert f"name the function `{name}_`" in _prompt(code, name, "php")
+    for candidate in (
+        reply + "}\n",
+        reply.replace(f"function {name}_(", f"function {name}(") + "}\n",
+    ):
+        result = check_in_process(php.grammar, candidate, name, reserved_names(php))
+        assert (result.ok, result.entry) == (True, f"{name}_"), candidate

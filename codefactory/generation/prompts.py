@@ -4,23 +4,34 @@ worse here (14/30 -> 9/30). The version is part of every generation's cache key.
 from __future__ import annotations
 
 import ast
+import re
+from collections.abc import Sequence
 
 from codefactory.core.languages import Language
 from codefactory.core.schema import Source, TestCase, Verdict
 from codefactory.core.values import show
 from codefactory.generation.backends.base import Message
+from codefactory.judge.entry_names import reserved_names
 from codefactory.sources.assert_calls import entry_function
 
 PROMPT_VERSION = "translate-v1"
+# Whether the translate prompt shows the source's own test calls (benchmarks/bench_examples.py).
+EXAMPLES_BY_DEFAULT = False
 
 
 def translate_messages(
-    source: Source, lang: Language, signature: str | None = None
+    source: Source,
+    lang: Language,
+    signature: str | None = None,
+    examples: Sequence[TestCase] = (),
 ) -> tuple[Message, ...]:
+    """`examples`: cases to show with their expected values; only the source's own (visible)
+    ones are ever shown, whatever is passed."""
     tag = lang.fence_tags[0]
+    entry = reserved_names(lang).safe(source.entry_point)  # intdiv_ where PHP has intdiv
     system = (
         f"You translate Python into {lang.name}. Reply with one ```{tag} code block holding "
-        f"the complete {lang.name} code: the function `{source.entry_point}` with the same "
+        f"the complete {lang.name} code: the function `{entry}` with the same "
         "parameters and behaviour, and any helpers it needs. No explanation, no tests, "
         "no example usage."
     )
@@ -29,9 +40,39 @@ def translate_messages(
     user = f"Translate this Python function to {lang.name}:\n```python\n{source.code.strip()}\n```"
     if note := constant_names_note(source, lang):  # only then: other prompts stay as they were
         user += "\n" + note
+    if entry != source.entry_point:  # likewise
+        user += (
+            f"\n`{source.entry_point}` cannot be declared in {lang.name} (a built-in or keyword "
+            f"has that name): name the function `{entry}`."
+        )
+        if signature:  # the hint spells the Python name
+            signature = re.sub(rf"\b{re.escape(source.entry_point)}\b", entry, signature, count=1)
+    if shown := examples_note(source.entry_point, examples):  # none: the prompt is unchanged
+        user += "\n" + shown
     if signature:
         user += f"\nUse this signature: `{signature}`"
     return (("system", system), ("user", user))
+
+
+# The source's own test calls shown as doctest-like examples (MultiPL-E's prompts carry the
+# doctests). A few are enough to pin the return type and shape; more only lengthen the prompt.
+MAX_EXAMPLES = 3
+EXAMPLE_VALUE_CHARS = 120
+_RELATION_NOTE = {"sorted": "  # in any order", "set": "  # as a set", "close": "  # approximately"}
+
+
+def examples_note(entry_point: str, cases: Sequence[TestCase]) -> str | None:
+    """The first visible cases as `f(args) == expected` lines; None when there is none. Hidden
+    (augmented) cases are never shown: they are what catches a translation fitted to these."""
+    visible = [case for case in cases if not case.hidden][:MAX_EXAMPLES]
+    if not visible:
+        return None
+    lines = []
+    for case in visible:
+        args = ", ".join(show(v, EXAMPLE_VALUE_CHARS) for v in case.inputs)
+        note = _RELATION_NOTE.get(case.relation.kind, "")
+        lines.append(f"{entry_point}({args}) == {show(case.expected, EXAMPLE_VALUE_CHARS)}{note}")
+    return "Examples it must reproduce:\n```python\n" + "\n".join(lines) + "\n```"
 
 
 # Targets that read a capitalised name as a constant, which a method can neither take as a

@@ -19,6 +19,9 @@ from functools import cache
 from typing import Any
 
 from codefactory.core.languages import GrammarRules, Language
+from codefactory.judge.entry_names import ReservedNames, accepted_names, entry_names, reserved_names
+
+__all__ = ["SyntaxGate", "SyntaxResult", "check_in_process", "entry_names", "load_grammar"]
 
 PARSE_TIMEOUT_S = 10.0
 WORKER_MEMORY_BYTES = 1 << 30
@@ -42,40 +45,54 @@ def load_grammar(ref: str) -> Any:
         return tree_sitter.Language(getattr(importlib.import_module(module_name), func)())
 
 
-def check_in_process(rules: GrammarRules, code: str, entry_point: str) -> SyntaxResult:
+NO_RESERVED_NAMES = ReservedNames()
+
+
+def check_in_process(
+    rules: GrammarRules, code: str, entry_point: str, reserved: ReservedNames = NO_RESERVED_NAMES
+) -> SyntaxResult:
     """Parse `code` here and now. Only for trusted text or inside the worker."""
     import tree_sitter
 
     language = load_grammar(rules.language)
     source = code.encode("utf-8", "surrogatepass")
-    tree = tree_sitter.Parser(language).parse(source)
+    parser = tree_sitter.Parser(language)
+    tree = parser.parse(source)
     problem = _first_problem(tree.root_node, rules.forbidden_nodes)
     if problem:
         return SyntaxResult(False, problem)
-    captures = tree_sitter.QueryCursor(tree_sitter.Query(language, rules.function_query)).captures(
-        tree.root_node
-    )
-    names = {(node.text or b"").decode("utf-8", "replace") for node in captures.get("name", [])}
-    entry = next((name for name in entry_names(entry_point) if name in names), None)
+    query = tree_sitter.Query(language, rules.function_query)
+    declared = tree_sitter.QueryCursor(query).captures(tree.root_node).get("name", [])
+    names = {_text(node) for node in declared}
+    accepted = accepted_names(entry_point, reserved)  # the name the prompt asked for first
+    entry = next((name for name in accepted if name in names), None)
     if entry is None:
         found = ", ".join(sorted(names)) or "none"
-        return SyntaxResult(False, f"no function named {entry_point} (defined: {found})")
+        return SyntaxResult(False, f"no function named {accepted[0]} (defined: {found})")
+    if entry in reserved:  # the target cannot declare it (PHP's intdiv): the safe name instead
+        new = reserved.safe(entry)
+        while new in names:
+            new = reserved.safe(new + "_")
+        source = _renamed(source, declared, entry, new)
+        tree = parser.parse(source)
+        names = (names - {entry}) | {new}
+        entry = new
     code = _without_examples(tree.root_node, source, rules, names)
     return SyntaxResult(True, code=code, entry=entry)
 
 
-def entry_names(entry_point: str) -> list[str]:
-    """The Python name, then the same name in the target's own convention: models write
-    `sortMatrix` (JavaScript, Java), `SortMatrix` (Go, exported) for `sort_matrix`, and
-    `decimal_to_binary` for MBPP's `decimal_To_Binary`."""
-    words = entry_point.split("_")
-    if entry_point.startswith("_") or "" in words:  # _private, a__b: the exact name only
-        return [entry_point]
-    lower_camel = (
-        words[0][0].lower() + words[0][1:] + "".join(w[0].upper() + w[1:] for w in words[1:])
-    )
-    pascal = "".join(w[0].upper() + w[1:] for w in words)
-    return list(dict.fromkeys([entry_point, lower_camel, pascal, entry_point.lower()]))
+def _text(node: Any) -> str:
+    return (node.text or b"").decode("utf-8", "replace")
+
+
+def _renamed(source: bytes, declared: list[Any], old: str, new: str) -> bytes:
+    """`source` with the declarations of `old` named `new`. Calls keep their name: in the target
+    they reach the builtin (PHP's `count($xs)` inside a `function count`, Perl's `length`), which
+    is what the model meant more often than a recursion it was asked to spell `new`."""
+    spans = sorted({(node.start_byte, node.end_byte) for node in declared if _text(node) == old})
+    for start, end in reversed(spans):
+        source = source[:start] + new.encode() + source[end:]
+    return source
 
 
 def _without_examples(root: Any, source: bytes, rules: GrammarRules, defined: set[str]) -> str:
@@ -137,7 +154,10 @@ class SyntaxGate:
             for _ in range(2):
                 pool = self._pool or self._start()
                 try:
-                    future = pool.submit(check_in_process, lang.grammar, code, entry_point)
+                    reserved = reserved_names(lang)
+                    future = pool.submit(
+                        check_in_process, lang.grammar, code, entry_point, reserved
+                    )
                     return future.result(timeout=PARSE_TIMEOUT_S)
                 except FutureTimeout:
                     self._kill()

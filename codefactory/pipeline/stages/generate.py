@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from codefactory.core.cache import Cache, make_key
 from codefactory.core.languages import Language
 from codefactory.generation.backends.base import Backend, GenRequest, GenResult
-from codefactory.generation.prompts import PROMPT_VERSION, translate_messages
+from codefactory.generation.prompts import EXAMPLES_BY_DEFAULT, PROMPT_VERSION, translate_messages
 from codefactory.pipeline.stage import Drop, Stage
 from codefactory.pipeline.work import Attempt, Candidate, Function
 
@@ -88,19 +88,29 @@ class Generator:
 
 
 class Prompt(Stage[Function, Attempt]):
-    """K attempts per function: the first greedy, the others sampled at `temperature`."""
+    """K attempts per function: the first greedy, the others sampled at `temperature`. With
+    `examples`, the prompt shows the source's own test calls with their expected values."""
 
     name = "prompts"
 
-    def __init__(self, target: Language, samples: int, seed: int, temperature: float) -> None:
+    def __init__(
+        self,
+        target: Language,
+        samples: int,
+        seed: int,
+        temperature: float,
+        examples: bool = EXAMPLES_BY_DEFAULT,
+    ) -> None:
         self.target = target
         self.samples = samples
         self.seed = seed
         self.temperature = temperature
+        self.examples = examples
 
     def process(self, record: Function) -> list[Attempt]:
         assert record.source is not None
-        messages = translate_messages(record.source, self.target, record.signature)
+        shown = record.prepared.cases if self.examples and record.prepared else ()
+        messages = translate_messages(record.source, self.target, record.signature, shown)
         return [
             Attempt(
                 record,
