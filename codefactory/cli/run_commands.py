@@ -34,6 +34,7 @@ from codefactory.cli.options import (
     suite_options,
 )
 from codefactory.cli.output import console, print_summary
+from codefactory.generation.prompts import EXAMPLES_BY_DEFAULT
 
 
 def verify(
@@ -131,6 +132,14 @@ def translate(
             help="first: one verified per function; all: every distinct verified candidate."
         ),
     ] = "first",
+    examples: Annotated[
+        bool,
+        typer.Option(
+            "--examples/--no-examples",
+            help="Show the source's own test calls with their expected values in the prompt "
+            "(benchmarks/RESULTS.md: off measured as well on the bundled sample, at fewer tokens).",
+        ),
+    ] = EXAMPLES_BY_DEFAULT,
     push_to_hub: Annotated[
         str | None,
         typer.Option(help="Upload the folder to this Hub dataset repo (token: HF_TOKEN)."),
@@ -189,6 +198,7 @@ def translate(
         limit=o["limit"],
         seed=o["seed"],
         keep=o["keep"],
+        examples=o["examples"],
         concurrency=o["concurrency"],
         max_tokens=o["max_tokens"],
         use_cache=not o["no_cache"],

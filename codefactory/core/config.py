@@ -34,6 +34,7 @@ KEYS: dict[str, tuple[str, tuple[type, ...]]] = {
     "limit": ("limit", (int,)),
     "seed": ("seed", (int,)),
     "keep": ("keep", (str,)),
+    "examples": ("examples", (bool,)),
     "push_to_hub": ("push_to_hub", (str,)),
     "concurrency": ("concurrency", (int,)),
     "max_tokens": ("max_tokens", (int,)),

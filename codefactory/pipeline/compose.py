@@ -19,7 +19,12 @@ from codefactory.core.cache import Cache
 from codefactory.core.languages import Language
 from codefactory.core.schema import Status
 from codefactory.generation.backends.base import Backend
-from codefactory.generation.prompts import PROMPT_VERSION, feedback, repair_messages
+from codefactory.generation.prompts import (
+    EXAMPLES_BY_DEFAULT,
+    PROMPT_VERSION,
+    feedback,
+    repair_messages,
+)
 from codefactory.judge.verifier import Verifier
 from codefactory.pipeline.funnel import Funnel
 from codefactory.pipeline.local import LocalExecutor, Progress
@@ -56,6 +61,7 @@ class Settings:
     max_tokens: int = 1024
     concurrency: int = 4
     tests: TestOptions = field(default_factory=TestOptions)
+    examples: bool = EXAMPLES_BY_DEFAULT  # the source's own calls shown in the prompt
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -68,6 +74,7 @@ class Settings:
             "seed": self.seed,
             "keep": self.keep,
             "max_tokens": self.max_tokens,
+            "examples": self.examples,
             "prompt_version": PROMPT_VERSION,
         }
 
@@ -126,7 +133,9 @@ def translate_stages(
         Select,
         lambda: ProposeInputs(generator(), settings.seed),
         lambda: BuildTests(verifier(), target, settings.tests),
-        lambda: Prompt(target, settings.samples, settings.seed, settings.temperature),
+        lambda: Prompt(
+            target, settings.samples, settings.seed, settings.temperature, settings.examples
+        ),
         lambda: Generate(generator(), keep_first),
         lambda: Parse(verifier(), target),
         lambda: Execute(verifier(), target),

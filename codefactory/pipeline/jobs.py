@@ -22,6 +22,7 @@ from codefactory.dataset.card import suite_quartiles, translate_card, verify_car
 from codefactory.dataset.views import view_tables
 from codefactory.dataset.writer import CardMetadata, published_rows, write_dataset
 from codefactory.generation.model_registry import MODELS
+from codefactory.generation.prompts import EXAMPLES_BY_DEFAULT
 from codefactory.pipeline.compose import Result, Settings
 from codefactory.pipeline.engines import check_engine, translate_engine, verify_engine
 from codefactory.pipeline.local import Progress
@@ -66,6 +67,7 @@ def translate(
     curation: CurationSettings | None = None,
     config_toml: str = "",
     hub_repo: str | None = None,
+    examples: bool = EXAMPLES_BY_DEFAULT,
 ) -> Summaries:
     langs = parse_targets(target)
     if keep not in ("first", "all"):
@@ -100,6 +102,7 @@ def translate(
             max_tokens,
             concurrency,
             tests,
+            examples,
         )
 
     with translate_engine(

@@ -89,6 +89,23 @@ def test_translate_writes_train_and_rejected(
     assert last["seconds"] > 0  # time spent executing
 
 
+def test_examples_switch_shows_the_sources_own_calls(
+    job: tuple[Path, Path, list[str]], sandbox: object
+) -> None:
+    """`--examples` puts the source's own calls with their values in the request, and the run's
+    settings say so; the default prompt has none."""
+    _, out, args = job
+    requests = {}
+    for flag in ("--examples", "--no-examples"):
+        result = CliRunner().invoke(app, [*args, flag, "--json"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["php"]["settings"]["examples"] == (flag == "--examples")
+        train = datasets.load_dataset(str(out))["train"]
+        requests[flag] = next(r for r in train if r["task_id"] == "1")["request"]
+    assert "add(1, 2) == 3" in requests["--examples"]
+    assert "add(1, 2) == 3" not in requests["--no-examples"]
+
+
 def test_grown_input_pays_only_for_new_rows(
     job: tuple[Path, Path, list[str]], sandbox: object
 ) -> None:
