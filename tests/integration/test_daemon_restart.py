@@ -143,6 +143,7 @@ def _corpus(path: Path) -> None:
 def _verify(source: Path, out: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     args = [sys.executable, "-m", "codefactory", "verify", "--target", "php", str(source)]
     args += ["--output", str(out), "--no-cache", "--quiet", "--json", "--concurrency", "4"]
+    args += ["--no-dedup"]  # the corpus is copies on purpose: every row must come back
     return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
