@@ -60,6 +60,9 @@ def test_a_repair_round_continues_its_conversations_state(tiny: Path) -> None:
         finally:
             backend.close()
 
+    with_states = make_backend("llamacpp", str(tiny), n_ctx=512, prefix_states=True)
+    assert with_states.name != "llamacpp"  # its own cache keys: its replies can differ
+    with_states.close()
     kept, restored = turns(prefix_states=True)
     plain, none = turns(prefix_states=False)
     assert (restored, none) == (1, 0)

@@ -51,6 +51,8 @@ class LlamaCppBackend:
             verbose=False,
         )
         self.conversations = Conversations(self._llm, STATES_BYTES) if prefix_states else None
+        if prefix_states:  # its replies can differ: cached (and recorded) apart from plain ones
+            self.name = "llamacpp-kept-states"
 
     def generate(self, requests: Sequence[GenRequest]) -> list[GenResult]:
         return [self._one(request) for request in requests]
