@@ -19,41 +19,43 @@ from codefactory.core.errors import InputError, did_you_mean
 
 CONFIG_FILE = "codefactory.toml"
 
-# key in the file -> (the command's parameter, the types a value may have)
+# The command's parameters a file may set -> the types a value may have. In the file a key is
+# the parameter's name, but for the ones renamed here.
 _NUMBER = (int, float)
-KEYS: dict[str, tuple[str, tuple[type, ...]]] = {
-    "input": ("input_path", (str,)),
-    "target": ("target", (str,)),
-    "output": ("output", (str,)),
-    "backend": ("backend", (str,)),
-    "model": ("model", (str,)),
-    "base_url": ("base_url", (str,)),
-    "samples": ("samples", (int,)),
-    "repair": ("repair", (int,)),
-    "temperature": ("temperature", _NUMBER),
-    "limit": ("limit", (int,)),
-    "seed": ("seed", (int,)),
-    "keep": ("keep", (str,)),
-    "examples": ("examples", (bool,)),
-    "push_to_hub": ("push_to_hub", (str,)),
-    "concurrency": ("concurrency", (int,)),
-    "max_tokens": ("max_tokens", (int,)),
-    "no_cache": ("no_cache", (bool,)),
-    "no_augment": ("no_augment", (bool,)),
-    "max_cases": ("max_cases", (int,)),
-    "min_coverage": ("min_coverage", _NUMBER),
-    "min_mutation_score": ("min_mutation_score", _NUMBER),
-    "min_source_tests": ("min_source_tests", _NUMBER),
-    "engine": ("engine", (str,)),
-    "ray_address": ("ray_address", (str,)),
-    "dedup": ("dedup", (bool,)),
-    "dedup_threshold": ("dedup_threshold", _NUMBER),
-    "decontaminate": ("decontaminate", (bool,)),
-    "benchmarks": ("benchmarks", (str,)),
+TYPES: dict[str, tuple[type, ...]] = {
+    "input_path": (str,),
+    "target": (str,),
+    "output": (str,),
+    "backend": (str,),
+    "model": (str,),
+    "base_url": (str,),
+    "samples": (int,),
+    "repair": (int,),
+    "temperature": _NUMBER,
+    "limit": (int,),
+    "seed": (int,),
+    "keep": (str,),
+    "examples": (bool,),
+    "push_to_hub": (str,),
+    "concurrency": (int,),
+    "max_tokens": (int,),
+    "no_cache": (bool,),
+    "no_augment": (bool,),
+    "max_cases": (int,),
+    "min_coverage": _NUMBER,
+    "min_mutation_score": _NUMBER,
+    "min_source_tests": _NUMBER,
+    "engine": (str,),
+    "ray_address": (str,),
+    "dedup": (bool,),
+    "dedup_threshold": _NUMBER,
+    "decontaminate": (bool,),
+    "benchmarks": (str,),
 }
+_FILE_NAMES = {"input_path": "input"}  # the INPUT argument
 _ALIASES = {"targets": "target", "hub_repo": "push_to_hub"}
 _PATHS = frozenset({"input_path", "output", "benchmarks"})
-_BY_PARAMETER = {parameter: key for key, (parameter, _) in KEYS.items()}
+_BY_FILE_NAME = {_FILE_NAMES.get(parameter, parameter): parameter for parameter in TYPES}
 
 
 def find_config(explicit: Path | None, cwd: Path | None = None) -> Path | None:
@@ -77,10 +79,11 @@ def load_config(path: Path) -> dict[str, Any]:
     for given, value in raw.items():
         key = given.replace("-", "_")
         key = _ALIASES.get(key, key)
-        if key not in KEYS:
-            hint = did_you_mean(key, [*KEYS, *_ALIASES])
+        if key not in _BY_FILE_NAME:
+            hint = did_you_mean(key, [*_BY_FILE_NAME, *_ALIASES])
             raise InputError(f"{path}: unknown key {given!r}{hint}")
-        parameter, types = KEYS[key]
+        parameter = _BY_FILE_NAME[key]
+        types = TYPES[parameter]
         if key == "target" and isinstance(value, list) and all(isinstance(v, str) for v in value):
             value = ",".join(value)
         ok = isinstance(value, types) and not (bool not in types and isinstance(value, bool))
@@ -108,9 +111,9 @@ def to_toml(values: Mapping[str, Any]) -> str:
     out (TOML has no null)."""
     lines = ["# The effective settings of the run that wrote this folder (codefactory.toml)."]
     for parameter, value in values.items():
-        key = _BY_PARAMETER.get(parameter)
-        if key is None or value is None:
+        if parameter not in TYPES or value is None:
             continue
+        key = _FILE_NAMES.get(parameter, parameter)
         if isinstance(value, Path):
             value = str(value)
         lines.append(f"{key.replace('_', '-')} = {_toml_value(value)}")

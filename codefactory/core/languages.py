@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from codefactory.core.equality import Leniency
 from codefactory.core.errors import ConfigError, did_you_mean
@@ -48,6 +48,25 @@ class GrammarRules:
 
 
 @dataclass(frozen=True)
+class ReservedNames:
+    """Plain data, so it can cross into the syntax gate's worker process."""
+
+    names: frozenset[str] = field(default_factory=frozenset)  # lower-cased if case_insensitive
+    case_insensitive: bool = False  # PHP: function names are case-insensitive
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        return (name.lower() if self.case_insensitive else name) in self.names
+
+    def safe(self, name: str) -> str:
+        """`name` itself when the target allows it, else `name_` (`name__`, ...)."""
+        while name in self:
+            name += "_"
+        return name
+
+
+@dataclass(frozen=True)
 class Language:
     id: str
     name: str
@@ -73,6 +92,8 @@ class Language:
     # What a whole source file of the language starts with (PHP's `<?php`): the dataset's
     # target_code is a file as other corpora of the language have them; the harness strips it.
     file_header: str = ""
+    # `[names]`: what an entry point cannot be called (judge/entry_names.py gives it `name_`).
+    names: ReservedNames = field(default_factory=ReservedNames)
 
     @property
     def renderer(self) -> Renderer:
@@ -120,9 +141,19 @@ def _parse(path: Path, root: Path) -> Language:
             attacks=dict(data.get("attacks", {})),
             prompt_note=str(data.get("prompt_note", "")),
             file_header=str(data.get("file_header", "")),
+            names=_names(data.get("names", {})),
         )
-    except (KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
+    except (KeyError, TypeError, AttributeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: invalid language file ({exc!r})") from exc
+
+
+def _names(table: dict[str, Any]) -> ReservedNames:
+    """`keywords` (names that cannot name a function) and `builtins` (names the runtime holds,
+    so that a function declared under one fails, or its own calls reach the builtin), and
+    whether names are `case_insensitive` (then kept lower-cased)."""
+    insensitive = bool(table.get("case_insensitive", False))
+    names = [str(n) for key in ("keywords", "builtins") for n in table.get(key, [])]
+    return ReservedNames(frozenset(n.lower() if insensitive else n for n in names), insensitive)
 
 
 @cache

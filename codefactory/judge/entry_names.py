@@ -7,32 +7,9 @@ harness calls a function that exists. The names are language data: `[names]` in 
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass, field
-from functools import cache
+from codefactory.core.languages import Language, ReservedNames
 
-from codefactory.core.errors import ConfigError
-from codefactory.core.languages import Language
-from codefactory.core.paths import data_root
-
-
-@dataclass(frozen=True)
-class ReservedNames:
-    """Plain data, so it can cross into the syntax gate's worker process."""
-
-    names: frozenset[str] = field(default_factory=frozenset)  # lower-cased if case_insensitive
-    case_insensitive: bool = False  # PHP: function names are case-insensitive
-
-    def __contains__(self, name: object) -> bool:
-        if not isinstance(name, str):
-            return False
-        return (name.lower() if self.case_insensitive else name) in self.names
-
-    def safe(self, name: str) -> str:
-        """`name` itself when the target allows it, else `name_` (`name__`, ...)."""
-        while name in self:
-            name += "_"
-        return name
+__all__ = ["ReservedNames", "accepted_names", "entry_names", "reserved_names"]
 
 
 def entry_names(entry_point: str) -> list[str]:
@@ -59,21 +36,5 @@ def accepted_names(entry_point: str, reserved: ReservedNames) -> list[str]:
 
 
 def reserved_names(lang: Language) -> ReservedNames:
-    """The `[names]` table of the language's toml: `keywords` (names that cannot name a function)
-    and `builtins` (names the runtime or the harness holds, so that a function declared under
-    one fails, or its own calls reach the builtin), and whether names are `case_insensitive`."""
-    return _reserved(lang.id)
-
-
-@cache
-def _reserved(language_id: str) -> ReservedNames:
-    path = data_root() / "languages" / f"{language_id}.toml"
-    try:
-        table = tomllib.loads(path.read_text()).get("names", {})
-        insensitive = bool(table.get("case_insensitive", False))
-        names = [str(name) for key in ("keywords", "builtins") for name in table.get(key, [])]
-    except (OSError, TypeError, AttributeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: invalid [names] table ({exc!r})") from exc
-    if insensitive:
-        names = [name.lower() for name in names]
-    return ReservedNames(frozenset(names), insensitive)
+    """The language's reserved names: `[names]` in its toml (core/languages.py)."""
+    return lang.names
