@@ -37,8 +37,8 @@ class FailingVerifier:
         extra = tuple(TestCase(i, (i,), i + 1, hidden=False) for i in range(1, len(source.calls)))
         return OracleResult(CASES + extra)
 
-    def run_program(self, lang: Language, program: Any) -> RunResult:
-        if self.adequacy_fails:
+    def run_program(self, lang: Language, program: Any, nonce: str | None = None) -> RunResult:
+        if self.adequacy_fails or isinstance(program, dict):  # the tests run fails as a whole
             return RunResult(None, b"", b"", 0.0, infra_error=DOWN)
         return RunResult(0, b"", b"", 0.1)
 
@@ -53,15 +53,23 @@ class FailingVerifier:
     ],
 )
 def test_a_sandbox_failure_is_reported_as_ours(verifier: FailingVerifier, stage: str) -> None:
-    options = TestOptions(min_coverage=0.5)  # was: "coverage None below --min-coverage 0.5"
+    # one container per run (the old way, and the fallback of the tests run)
+    options = TestOptions(min_coverage=0.5, combined=False)  # was: "coverage None below ..."
     prepared = build_tests(verifier, SOURCE, get_language("php"), options)  # type: ignore[arg-type]
     assert prepared.infra_error == f"sandbox_error in the {stage}: {DOWN}"
     assert not prepared.cases
 
 
+def test_a_sandbox_failure_of_the_tests_run_is_ours() -> None:
+    verifier = FailingVerifier(None)
+    prepared = build_tests(verifier, SOURCE, get_language("php"), TestOptions(min_coverage=0.5))  # type: ignore[arg-type]
+    assert prepared.infra_error == f"sandbox_error in the tests run: {DOWN}"
+    assert not prepared.cases and prepared.error == prepared.infra_error
+
+
 def test_an_adequacy_run_that_died_does_not_pass_for_low_coverage() -> None:
     verifier = FailingVerifier(None)  # the run "succeeds" with no record: it died on its own
-    options = TestOptions(min_coverage=0.5)
+    options = TestOptions(min_coverage=0.5, combined=False)
     prepared = build_tests(verifier, SOURCE, get_language("php"), options)  # type: ignore[arg-type]
     assert prepared.infra_error is None
     assert prepared.error and prepared.error.startswith("adequacy not measured (adequacy run")

@@ -42,6 +42,7 @@ _signal.signal(_signal.SIGALRM, _on_alarm)
 _real_stdout = _sys.stdout
 _sys.stdout = _sys.stderr  # the source's prints must not mix with records
 _sys.setrecursionlimit(3000)
+__CLOCK__
 _g = {"__name__": "cf_source", "__builtins__": __builtins__}
 try:
     exec(compile(__SETUP__, "<setup>", "exec"), _g)
@@ -119,8 +120,45 @@ class PythonRenderer:
             "__SOURCE__": repr(source),
             "__ENTRY__": repr(entry_point),
             "__CALLS__": repr(list(calls)),
+            "__CLOCK__": "",
         }
         return fill_template(_DRIVER, replacements)
+
+    def oracle_child(self, source: str, setup: str, entry_point: str, nonce: str) -> str:
+        """The oracle's driver as one run of the tests run (suite/combined.py): its calls and
+        its clock shift come from the JSON file named by its first argument."""
+        replacements = {
+            "__PREFIX__": repr(f"{MARKER} {nonce}"),
+            "__CASE_S__": repr(self.case_timeout_s),
+            "__VALUES_SRC__": repr(inspect.getsource(values)),
+            "__SETUP__": repr(setup),
+            "__SOURCE__": repr(source),
+            "__ENTRY__": repr(entry_point),
+            "__CALLS__": "_CF_IN['calls']",
+            "__CLOCK__": _CLOCK_SHIFT,
+        }
+        return fill_template(_DRIVER, replacements)
+
+
+# Run b of the determinism check sees a clock a day and a bit ahead, so a result that follows
+# the wall clock differs between the two runs even when they are milliseconds apart.
+_CLOCK_SHIFT = r"""
+_CF_IN = _json.load(open(_sys.argv[1]))
+if _CF_IN.get("clock_shift_s"):
+    import time as _time
+
+    def _shifted(shift, real_time, real_ns, local, gm, ctime):
+        _time.time = lambda: real_time() + shift
+        _time.time_ns = lambda: real_ns() + int(shift * 1e9)
+        _time.localtime = lambda s=None: local(real_time() + shift if s is None else s)
+        _time.gmtime = lambda s=None: gm(real_time() + shift if s is None else s)
+        _time.ctime = lambda s=None: ctime(real_time() + shift if s is None else s)
+
+    _shifted(
+        float(_CF_IN["clock_shift_s"]),
+        _time.time, _time.time_ns, _time.localtime, _time.gmtime, _time.ctime,
+    )
+"""
 
 
 # Coverage and mutation kills of a test suite, measured inside the Python sandbox. Coverage is
@@ -250,6 +288,32 @@ def adequacy_driver(
             "__ENTRY__": repr(entry_point),
             "__CALLS__": repr(list(calls)),
             "__N_SOURCE__": repr(n_source),
+            "__MUTANTS__": repr(list(mutant_sources)),
+            "__BUDGET_S__": repr(budget_s),
+        },
+    )
+
+
+def adequacy_child(
+    source: str,
+    setup: str,
+    entry_point: str,
+    mutant_sources: Sequence[str],
+    nonce: str,
+    budget_s: float = 12.0,
+) -> str:
+    """The adequacy driver as one run of the tests run: its calls and how many of them are the
+    source's own come from the JSON file named by its first argument."""
+    read = "_json.load(open(_sys.argv[1]))"
+    return fill_template(
+        _ADEQUACY,
+        {
+            "__PREFIX__": repr(f"{MARKER} {nonce}"),
+            "__SOURCE__": repr(source),
+            "__SETUP__": repr(setup),
+            "__ENTRY__": repr(entry_point),
+            "__CALLS__": f"{read}['calls']",
+            "__N_SOURCE__": f"{read}['n_source']",
             "__MUTANTS__": repr(list(mutant_sources)),
             "__BUDGET_S__": repr(budget_s),
         },

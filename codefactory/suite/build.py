@@ -6,19 +6,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 
-from codefactory.core.cache import make_key
 from codefactory.core.equality import Leniency, Relation, values_equal
 from codefactory.core.languages import Language, get_language
-from codefactory.core.schema import CallSpec, Source, TestCase, tests_hash
+from codefactory.core.schema import Source, TestCase
 from codefactory.core.values import dumps
-from codefactory.judge.fingerprint import judge_fingerprint
-from codefactory.judge.protocol import new_nonce, parse_output
 from codefactory.judge.verifier import Verifier
-from codefactory.renderers.python import adequacy_driver
 from codefactory.sources.assert_calls import return_relation
-from codefactory.suite.augment import args_source, augment_inputs
-from codefactory.suite.mutation import mutants
+from codefactory.suite.adequacy import Adequacy, adequacy_key, measure_adequacy, ordered
+from codefactory.suite.combined import suite_of, tests_run
 from codefactory.suite.oracle import OracleResult, cases_for
+
+__all__ = ["Adequacy", "Prepared", "TestOptions", "build_tests", "measure_adequacy"]
 
 # A function is only verified on a suite that holds at least this share of the source's own
 # cases: were most of them unrepresentable in the target, the survivors could be exactly the
@@ -37,23 +35,12 @@ class TestOptions:
     min_coverage: float | None = None  # line coverage, 0..1
     min_mutation_score: float | None = None
     min_source_tests: float = DEFAULT_MIN_SOURCE_TESTS  # share of the source's cases kept
+    # All Python runs of a function in one container (suite/combined.py); off: one container
+    # per run, the old way (kept for the benchmark and as the fallback). Same results.
+    combined: bool = True
 
     def key(self) -> list[object]:
         return [self.augment, self.max_cases, self.mutants]
-
-
-@dataclass(frozen=True)
-class Adequacy:
-    coverage: float | None = None  # line coverage of the source by all cases
-    branch_coverage: float | None = None
-    mutation_score: float | None = None  # killed / mutants run; survivors count as live
-    coverage_source_only: float | None = None
-    mutation_score_source_only: float | None = None
-    mutants: int = 0
-    unmeasured: str | None = None  # why the scores are missing
-
-    def to_json(self) -> dict[str, object]:
-        return dict(self.__dict__)
 
 
 @dataclass(frozen=True)
@@ -81,28 +68,55 @@ def _ours(source: Source, stage: str, infra_error: str) -> Prepared:
 def build_tests(
     verifier: Verifier, source: Source, lang: Language, options: TestOptions = TestOptions()
 ) -> Prepared:
-    python = get_language("python")
     source = with_return_relation(source)
+    if not options.combined:
+        return _build_separately(verifier, source, lang, options)
+    runs = tests_run(verifier, source, options.augment, options.max_cases, options.mutants)
+    if runs is None:  # the run did not finish its report: one container per run, as before
+        return _build_separately(verifier, source, lang, options)
+    if runs.infra_error:
+        return _ours(source, "tests run", runs.infra_error)
+    given = len(source.calls)
+    if runs.first.error or runs.run_a is None or runs.run_b is None:
+        first = runs.first
+        return Prepared(source, (), dict(first.dropped), first.error, source_given=given)
+    measured = (runs.adequacy_ids, runs.adequacy) if runs.adequacy is not None else None
+    return _from_runs(verifier, source, lang, options, runs.run_a, runs.run_b, measured)
+
+
+def _build_separately(
+    verifier: Verifier, source: Source, lang: Language, options: TestOptions
+) -> Prepared:
+    """One container per run: the oracle, the augmented run, the determinism run, adequacy."""
+    python = get_language("python")
     given = len(source.calls)
     first = verifier.oracle(source, python)
     if first.infra_error:
         return _ours(source, "oracle", first.infra_error)
     if first.error:
         return Prepared(source, (), dict(first.dropped), first.error, source_given=given)
-    suite = source
-    if options.augment:
-        extra = augment_inputs([c.inputs for c in first.cases], options.max_cases * 2)
-        relation = _common_relation(source)
-        suite = replace(
-            source,
-            calls=source.calls + tuple(CallSpec(args_source(args), relation) for args in extra),
-        )
+    suite = suite_of(source, first, options.augment, options.max_cases)
     run_a = verifier.oracle(suite, python, run=1) if options.augment else first
     if run_a.infra_error:
         return _ours(source, "oracle's augmented run", run_a.infra_error)
     run_b = verifier.oracle(suite, python, run=2)
     if run_b.infra_error:
         return _ours(source, "oracle's determinism run", run_b.infra_error)
+    return _from_runs(verifier, source, lang, options, run_a, run_b, None)
+
+
+def _from_runs(
+    verifier: Verifier,
+    source: Source,
+    lang: Language,
+    options: TestOptions,
+    run_a: OracleResult,
+    run_b: OracleResult,
+    measured: tuple[tuple[int, ...] | None, Adequacy] | None,
+) -> Prepared:
+    """The suite from the two runs: determinism, the cap, the target's filter, adequacy (as
+    `measured`, when it was measured on exactly the kept cases, else from a run of its own)."""
+    given = len(source.calls)
     dropped = dict(run_a.dropped)
     cases, problem = _deterministic(run_a, run_b, given, dropped)
     if problem:
@@ -121,9 +135,15 @@ def build_tests(
             f"--min-source-tests {options.min_source_tests} ({reasons})"
         )
         return Prepared(source, (), dropped, why, source_given=given)
-    adequacy, infra = measure_adequacy(verifier, source, cases, options.mutants)
-    if infra:
-        return _ours(source, "adequacy run", infra)
+    if measured is not None and measured[0] == tuple(c.id for c in ordered(cases)):
+        adequacy = measured[1]
+        if verifier.cache and adequacy.unmeasured is None:  # as a run of its own would be
+            key = adequacy_key(verifier, source, cases, options.mutants)
+            verifier.cache.put("adequacy", key, adequacy.to_json())
+    else:
+        adequacy, infra = measure_adequacy(verifier, source, cases, options.mutants)
+        if infra:
+            return _ours(source, "adequacy run", infra)
     floor_error = _below_floor(adequacy, options)
     return Prepared(source, cases, dropped, floor_error, adequacy, source_given=given)
 
@@ -138,11 +158,6 @@ def with_return_relation(source: Source) -> Source:
         replace(c, relation=implied) if c.relation == Relation() else c for c in source.calls
     )
     return replace(source, calls=calls)
-
-
-def _common_relation(source: Source) -> Relation:
-    relations = {c.relation for c in source.calls}
-    return relations.pop() if len(relations) == 1 else Relation()
 
 
 def _deterministic(
@@ -193,68 +208,6 @@ def _choose(
         dropped["augmented beyond the cap"] = len(extra) - len(chosen)
     ids = {c.id for c in chosen}
     return tuple(own) + tuple(c for c in extra if c.id in ids)
-
-
-def measure_adequacy(
-    verifier: Verifier, source: Source, cases: tuple[TestCase, ...], n_mutants: int
-) -> tuple[Adequacy, str | None]:
-    """Line/branch coverage (coverage.py) and mutation score, both in the Python sandbox; and
-    our sandbox's failure, if it had one (then nothing is measured, nor cached)."""
-    python = get_language("python")
-    key = make_key(
-        "adequacy",
-        source.key,
-        tests_hash(cases),
-        n_mutants,
-        verifier.image_id(python),
-        judge_fingerprint(python),
-    )
-    if verifier.cache and (hit := verifier.cache.get("adequacy", key)) is not None:
-        return Adequacy(**hit), None
-    own = [c for c in cases if not c.hidden]
-    ordered = own + [c for c in cases if c.hidden]
-    calls = [args_source(c.inputs) for c in ordered]
-    mutant_sources = mutants(source.code, n_mutants)
-    nonce = new_nonce()
-    program = adequacy_driver(
-        source.code, source.setup_code, source.entry_point, calls, len(own), mutant_sources, nonce
-    )
-    run = verifier.run_program(python, program)
-    if run.infra_error:
-        return Adequacy(), run.infra_error
-    record = parse_output(run.stdout, nonce).records.get(0)
-    if not record:  # the measuring run itself died (timed out over many mutants, ...)
-        why = "timed out" if run.timed_out else f"exit code {run.exit_code}"
-        return Adequacy(unmeasured=f"adequacy run {why}"), None
-    report = record["report"]
-    adequacy = _scores(report)
-    if verifier.cache:
-        verifier.cache.put("adequacy", key, adequacy.to_json())
-    return adequacy, None
-
-
-def _scores(report: dict[str, object]) -> Adequacy:
-    def line(totals: object) -> float | None:
-        if not isinstance(totals, dict) or not totals.get("num_statements"):
-            return None
-        return round(float(totals["covered_lines"]) / float(totals["num_statements"]), 4)
-
-    def branch(totals: object) -> float | None:
-        if not isinstance(totals, dict) or not totals.get("num_branches"):
-            return None
-        return round(float(totals["covered_branches"]) / float(totals["num_branches"]), 4)
-
-    kills = report.get("kills") or []
-    assert isinstance(kills, list)
-    run = len(kills)
-    return Adequacy(
-        coverage=line(report.get("after")),
-        branch_coverage=branch(report.get("after")),
-        coverage_source_only=line(report.get("before")),
-        mutation_score=round(sum(1 for k in kills if k[1]) / run, 4) if run else None,
-        mutation_score_source_only=round(sum(1 for k in kills if k[0]) / run, 4) if run else None,
-        mutants=run,
-    )
 
 
 def _below_floor(adequacy: Adequacy, options: TestOptions) -> str | None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from codefactory.core.equality import Relation
 from codefactory.core.languages import Language, get_language
 from codefactory.core.schema import RunResult, Source, TestCase
-from codefactory.core.values import DecodeError, decode
+from codefactory.core.values import DecodeError, decode, dumps, loads
 from codefactory.judge.protocol import new_nonce, parse_output
 from codefactory.renderers.base import TypedRenderer
 from codefactory.renderers.python import PythonRenderer
@@ -35,7 +37,11 @@ def run_oracle(source: Source, run: Runner) -> OracleResult:
     program = renderer.oracle_driver(
         source.code, source.setup_code, source.entry_point, calls, nonce
     )
-    result = run(python, program)
+    return read_oracle(source, run(python, program), nonce)
+
+
+def read_oracle(source: Source, result: RunResult, nonce: str) -> OracleResult:
+    """The cases of one oracle run over `source.calls`, from what the sandbox saw of it."""
     if result.infra_error:
         return OracleResult((), infra_error=result.infra_error)
     if result.output_truncated:
@@ -94,3 +100,22 @@ def cases_for(
         else:
             kept.append(case)
     return tuple(kept), dropped
+
+
+def oracle_to_json(result: OracleResult) -> dict[str, object]:
+    return {
+        "cases": [
+            [c.id, dumps(list(c.inputs)), dumps(c.expected), c.relation.to_json()]
+            for c in result.cases
+        ],
+        "dropped": result.dropped,
+        "error": result.error,
+    }
+
+
+def oracle_from_json(data: dict[str, Any]) -> OracleResult:
+    cases = tuple(
+        TestCase(int(cid), tuple(loads(inputs)), loads(expected), Relation.from_json(rel))
+        for cid, inputs, expected, rel in data["cases"]
+    )
+    return OracleResult(cases, dict(data["dropped"]), data["error"])
