@@ -10,6 +10,7 @@ Both end in the same row builder and the same splits (pipeline/rows.py).
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,7 @@ from typing import Any, Literal
 from codefactory.core.cache import Cache
 from codefactory.core.languages import Language
 from codefactory.core.schema import Status
-from codefactory.generation.backends.base import Backend
+from codefactory.generation.backends.base import Backend, Message
 from codefactory.generation.prompts import (
     EXAMPLES_BY_DEFAULT,
     PROMPT_VERSION,
@@ -37,6 +38,7 @@ from codefactory.pipeline.stages.generate import (
     Generator,
     GivenCandidate,
     Prompt,
+    sample_attempt,
 )
 from codefactory.pipeline.stages.judge import Execute, Parse
 from codefactory.pipeline.stages.sources import Read, Select
@@ -62,6 +64,21 @@ class Settings:
     concurrency: int = 4
     tests: TestOptions = field(default_factory=TestOptions)
     examples: bool = EXAMPLES_BY_DEFAULT  # the source's own calls shown in the prompt
+    # A search's cap per function (keep=first): prompt and completion tokens of all its
+    # attempts; once spent, no repair or sample starts for it. None: no cap.
+    budget_tokens: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.budget_tokens is not None and self.keep != "first":
+            raise ValueError(
+                "--budget-tokens caps a search that stops at the first verified candidate: "
+                "use it with --keep first"
+            )
+
+    @property
+    def search(self) -> bool:
+        """Samples one after another, each once the one before and its repairs failed."""
+        return self.keep == "first"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -75,6 +92,7 @@ class Settings:
             "keep": self.keep,
             "max_tokens": self.max_tokens,
             "examples": self.examples,
+            "budget_tokens": self.budget_tokens,
             "prompt_version": PROMPT_VERSION,
         }
 
@@ -94,7 +112,7 @@ def translate_plan(settings: Settings, generator: Generator, verifier: Verifier)
     stages = translate_stages(settings, lambda: generator, lambda: verifier)
     return Plan(
         [make() for make in stages],
-        retry=repairer(settings),
+        retry=NextAttempt(settings),
         retry_to=Generate.name,
         on_kept=_mark_done,
     )
@@ -134,7 +152,12 @@ def translate_stages(
         lambda: ProposeInputs(generator(), settings.seed),
         lambda: BuildTests(verifier(), target, settings.tests),
         lambda: Prompt(
-            target, settings.samples, settings.seed, settings.temperature, settings.examples
+            target,
+            settings.samples,
+            settings.seed,
+            settings.temperature,
+            settings.examples,
+            settings.search,
         ),
         lambda: Generate(generator(), keep_first),
         lambda: Parse(verifier(), target),
@@ -142,23 +165,44 @@ def translate_stages(
     ]
 
 
-def repairer(settings: Settings) -> Callable[[Dropped], Attempt | None]:
-    """translate's loop back: a failed candidate's next attempt, with the failure shown."""
-    target = settings.target
-    keep_first = settings.keep == "first"
+class NextAttempt:
+    """translate's loop back: after a failed candidate, its repair with the failure shown; once
+    a sample's repairs are spent, in a search, the next sample (a fresh conversation); nothing
+    once the function's token budget is spent."""
 
-    def repair(dropped: Dropped) -> Attempt | None:
-        record = dropped.record
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.budget_stops = 0  # follow-ups the budget refused
+        self._lock = threading.Lock()
+
+    def __call__(self, dropped: Dropped) -> Attempt | None:
+        record, settings = dropped.record, self.settings
         if not isinstance(record, Judged) or record.candidate.attempt is None:
             return None
         attempt, verdict = record.candidate.attempt, record.verdict
-        if (
-            verdict.status is Status.SANDBOX_ERROR  # ours: a rerun retries it, not the model
-            or attempt.repair_round >= settings.repair
-            or (keep_first and record.function.done)
-        ):
+        if verdict.status is Status.SANDBOX_ERROR:  # ours: a rerun retries it, not the model
             return None
-        prepared = record.function.prepared
+        function = record.function
+        if settings.keep == "first" and function.done:
+            return None
+        repair = attempt.repair_round < settings.repair
+        sample = settings.search and attempt.sample_index + 1 < settings.samples
+        if not (repair or sample):
+            return None
+        budget = settings.budget_tokens
+        if budget is not None and function.spent_tokens >= budget:
+            with self._lock:
+                self.budget_stops += 1
+            return None
+        if not repair:
+            return sample_attempt(
+                function,
+                first_turn(attempt.messages),
+                attempt.sample_index + 1,
+                settings.seed,
+                settings.temperature,
+            )
+        prepared = function.prepared
         assert prepared is not None and prepared.source is not None
         note = (
             feedback(verdict, prepared.source.entry_point, prepared.cases)
@@ -168,10 +212,26 @@ def repairer(settings: Settings) -> Callable[[Dropped], Attempt | None]:
         return replace(
             attempt,
             repair_round=attempt.repair_round + 1,
-            messages=repair_messages(attempt.messages, record.candidate.text, note, target),
+            messages=repair_messages(
+                attempt.messages, record.candidate.text, note, settings.target
+            ),
         )
 
-    return repair
+
+def search_samples(settings: Settings) -> int:
+    return settings.samples if settings.search else 1
+
+
+def first_turn(messages: tuple[Message, ...]) -> tuple[Message, ...]:
+    """The translation request of a conversation, before the model's first reply."""
+    for i, (role, _) in enumerate(messages):
+        if role == "assistant":
+            return messages[:i]
+    return messages
+
+
+def repairer(settings: Settings) -> NextAttempt:
+    return NextAttempt(settings)
 
 
 def _mark_done(record: Any) -> None:
@@ -211,11 +271,19 @@ def run_translate(
     note_containers(outcome, verifier.containers - before, settings.target)
     result = _result(outcome, settings.target, backend, settings.keep == "first", given=False)
     generate = next(s for s in plan.stages if isinstance(s, Generate))
-    note_generation(result, generator.totals, generate.skipped)
+    note_generation(result, generator.totals, generate.skipped, search_samples(settings))
+    if isinstance(plan.retry, NextAttempt) and settings.budget_tokens is not None:
+        result.funnel.note("follow_ups_over_the_token_budget", plan.retry.budget_stops)
     return result
 
 
-def note_generation(result: Result, totals: GenerationTotals, skipped: int) -> None:
+def note_generation(
+    result: Result, totals: GenerationTotals, skipped: int, search_samples: int = 1
+) -> None:
+    """The generation totals in the funnel. `search_samples`: K of a search, whose samples
+    after a function's first verified one were never started (counted as skipped)."""
+    if search_samples > 1:
+        skipped += sum(search_samples - 1 - (r.get("sample_index") or 0) for r in result.train)
     funnel = result.funnel
     funnel.note("prompt_tokens", totals.prompt_tokens)
     funnel.note("completion_tokens", totals.completion_tokens)

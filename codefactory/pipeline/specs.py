@@ -23,6 +23,7 @@ from codefactory.pipeline.compose import (
     note_generation,
     repairer,
     rows_result,
+    search_samples,
     translate_stages,
     verify_stages,
 )
@@ -188,7 +189,7 @@ def run_translate_spec(
     note_containers(outcome, executor.containers, s.target)
     model = executor.model or s.model
     result = rows_result(outcome, s.target, model, s.backend, spec.keep_first, given=False)
-    note_generation(result, executor.generation, executor.skipped)
+    note_generation(result, executor.generation, executor.skipped, search_samples(s))
     return result
 
 

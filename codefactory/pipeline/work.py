@@ -23,6 +23,9 @@ class Function:
     prepared: Prepared | None = None
     signature: str | None = None  # the signature a typed target's prompt asks for
     done: bool = False  # a candidate verified (keep=first stops sampling); local executor only
+    # Prompt and completion tokens of its attempts so far, cached replies too (so a rerun stops
+    # a search where the first run did): what --budget-tokens caps.
+    spent_tokens: int = 0
 
     @property
     def priority(self) -> tuple[int, int, int]:

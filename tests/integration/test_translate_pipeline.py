@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,50 @@ def test_a_bug_in_one_row_costs_that_row_and_is_counted(
     assert {r["task_id"] for r in outcome.train} == {"floor_div"}
     tests_line = next(s for s in outcome.funnel.to_json()["stages"] if s["stage"] == "tests")
     assert tests_line["dropped"] == {"internal_error": 1}
+
+
+def _wrong_until_seed(good_seed: int) -> Callable[[GenRequest], str]:
+    """add is translated right only by sample `good_seed`'s first try (seed = sample index)."""
+
+    def reply(request: GenRequest) -> str:
+        if "def add" not in request.messages[1][1]:
+            return "no"
+        repaired = any(role == "assistant" for role, _ in request.messages)
+        op = "+" if request.seed == good_seed and not repaired else "-"
+        return f"```php\nfunction add($a, $b) {{ return $a {op} $b; }}\n```"
+
+    return reply
+
+
+def test_search_runs_sample_after_sample_and_stops_at_the_first_pass(
+    verifier: Verifier, php: Language
+) -> None:
+    backend = FakeBackend(script=_wrong_until_seed(2))
+    outcome = run(verifier, php, None, backend, samples=4, repair=1)
+    calls = [
+        (r.seed, sum(1 for role, _ in r.messages if role == "assistant"))
+        for r in backend.calls
+        if "def add" in r.messages[1][1]
+    ]
+    # Sample k+1 only once sample k and its repair failed; nothing after the pass (no sample 3).
+    assert calls == [(0, 0), (0, 1), (1, 0), (1, 1), (2, 0)]
+    temperatures = {r.seed: r.temperature for r in backend.calls if "def add" in r.messages[1][1]}
+    assert temperatures == {0: 0.0, 1: 0.7, 2: 0.7}
+    (row,) = [r for r in outcome.train if r["task_id"] == "add"]
+    assert (row["sample_index"], row["repair_round"]) == (2, 0)
+    assert outcome.funnel.to_json()["totals"]["samples_skipped_after_a_pass"] == 1  # sample 3
+
+
+def test_token_budget_stops_the_search(verifier: Verifier, php: Language) -> None:
+    backend = FakeBackend(script=_wrong_until_seed(2))
+    # The fake reply costs 30 tokens (10 prompt, 20 completion): two attempts spend 60.
+    outcome = run(verifier, php, None, backend, samples=4, repair=1, budget_tokens=60)
+    calls = [r.seed for r in backend.calls if "def add" in r.messages[1][1]]
+    assert calls == [0, 0]  # sample 0 and its repair; sample 1 would pass the cap
+    assert not [r for r in outcome.train if r["task_id"] == "add"]
+    assert outcome.funnel.to_json()["totals"]["follow_ups_over_the_token_budget"] >= 1
+
+
+def test_a_budget_needs_keep_first(php: Language) -> None:
+    with pytest.raises(ValueError, match="--keep first"):
+        Settings(php, "fake", "fake", keep="all", budget_tokens=100)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from codefactory.core.cache import Cache, make_key
 from codefactory.core.languages import Language
-from codefactory.generation.backends.base import Backend, GenRequest, GenResult
+from codefactory.generation.backends.base import Backend, GenRequest, GenResult, Message
 from codefactory.generation.prompts import EXAMPLES_BY_DEFAULT, PROMPT_VERSION, translate_messages
 from codefactory.pipeline.stage import Drop, Stage
 from codefactory.pipeline.work import Attempt, Candidate, Function
@@ -89,7 +89,10 @@ class Generator:
 
 class Prompt(Stage[Function, Attempt]):
     """K attempts per function: the first greedy, the others sampled at `temperature`. With
-    `examples`, the prompt shows the source's own test calls with their expected values."""
+    `examples`, the prompt shows the source's own test calls with their expected values. In a
+    search (keep=first) only the greedy one: the plan's follow-up starts sample k+1 once sample
+    k and its repairs failed (compose.NextAttempt), so what a function costs does not depend on
+    timing."""
 
     name = "prompts"
 
@@ -100,27 +103,30 @@ class Prompt(Stage[Function, Attempt]):
         seed: int,
         temperature: float,
         examples: bool = EXAMPLES_BY_DEFAULT,
+        search: bool = False,
     ) -> None:
         self.target = target
         self.samples = samples
         self.seed = seed
         self.temperature = temperature
         self.examples = examples
+        self.search = search
 
     def process(self, record: Function) -> list[Attempt]:
         assert record.source is not None
         shown = record.prepared.cases if self.examples and record.prepared else ()
         messages = translate_messages(record.source, self.target, record.signature, shown)
         return [
-            Attempt(
-                record,
-                messages,
-                self.seed + k,
-                0.0 if k == 0 else self.temperature,
-                sample_index=k,
-            )
-            for k in range(self.samples)
+            sample_attempt(record, messages, k, self.seed, self.temperature)
+            for k in range(1 if self.search else self.samples)
         ]
+
+
+def sample_attempt(
+    function: Function, messages: tuple[Message, ...], k: int, seed: int, temperature: float
+) -> Attempt:
+    """Sample k of a function: the first greedy, later ones at `temperature`, each its own seed."""
+    return Attempt(function, messages, seed + k, 0.0 if k == 0 else temperature, sample_index=k)
 
 
 class Generate(Stage[Attempt, Candidate]):
@@ -147,6 +153,7 @@ class Generate(Stage[Attempt, Candidate]):
             elif result.error is not None:
                 out.append(Drop("backend_error", f"backend error: {result.error}"))
             else:
+                attempt.function.spent_tokens += result.prompt_tokens + result.completion_tokens
                 out.append([Candidate(attempt.function, result.text, attempt, result)])
         return out
 
