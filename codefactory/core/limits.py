@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import ast
 
+from codefactory.core.python_ast import parse
+
 MAX_LINE_BYTES = 8 << 20  # one JSONL row, read in chunks beyond this and never parsed
 MAX_SOURCE_BYTES = 1 << 20  # one function's Python: code + tests + setup, before `ast` sees it
 MAX_CANDIDATE_BYTES = 1 << 20  # one given translation (`codefactory verify`)
@@ -57,7 +59,7 @@ def parse_python(text: str, what: str, mode: str = "exec", check_depth: bool = T
     With `check_depth`, it returns only trees that the recursive tools (`unparse`, mutants,
     types) can walk; without, the caller checks the parts it keeps."""
     try:
-        tree = ast.parse(text, mode=mode)
+        tree = parse(text, mode=mode)
     except (MemoryError, RecursionError):  # CPython's parser on deep nesting
         raise ValueError(too_deep(what)) from None
     if check_depth and ast_depth(tree) > MAX_AST_DEPTH:

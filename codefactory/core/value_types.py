@@ -11,6 +11,7 @@ import ast
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from codefactory.core.python_ast import parse_module
 from codefactory.core.schema import Source, TestCase
 from codefactory.core.values import Value
 
@@ -105,7 +106,7 @@ class Signature:
 
 def infer_signature(source: Source, cases: Sequence[TestCase]) -> Signature:
     """Parameter names from the Python, types from the values of every case."""
-    tree = ast.parse(source.code)
+    tree = parse_module(source.code)
     function = next(
         (
             n

@@ -10,6 +10,7 @@ import ast
 from collections.abc import Iterator
 
 from codefactory.core.equality import Relation
+from codefactory.core.python_ast import parse_module
 from codefactory.core.schema import CallSpec
 
 
@@ -157,7 +158,7 @@ def _is_set(node: ast.expr) -> bool:
 def entry_function(code: str, entry_point: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
     """The top-level definition of `entry_point` in trusted source code, if it parses."""
     try:
-        module = ast.parse(code)
+        module = parse_module(code)
     except SyntaxError:
         return None
     return next(

@@ -12,6 +12,8 @@ import ast
 import copy
 from collections.abc import Iterator
 
+from codefactory.core.python_ast import parse_module
+
 _BINOP_SWAPS: dict[type[ast.operator], type[ast.operator]] = {
     ast.Add: ast.Sub,
     ast.Sub: ast.Add,
@@ -96,7 +98,7 @@ def mutants(code: str, limit: int = 30) -> list[str]:
     if limit <= 0:
         return []
     try:
-        tree = ast.parse(code)
+        tree = parse_module(code)
     except SyntaxError:
         return []
     original = ast.unparse(tree)
