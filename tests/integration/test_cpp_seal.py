@@ -79,6 +79,18 @@ POINTER_REFUSED = {
     "long long add(long long a, long long b) {\n  return CF_AS(long, &::getpid) ? a + b : 0;\n}",
 }
 
+# Directives that would blind the source checks (found in review: each let the whole forgery
+# output_offset_mprotect pass): lines attributed to another file, diagnostics silenced.
+BLINDING = {
+    "#line": '#line 1 "cf.cpp"\nlong long add(long long a, long long b) { return a + b; }',
+    "a line marker as a system header": '# 1 "/usr/include/cf.h" 3\n'
+    "long long add(long long a, long long b) { return a + b; }",
+    "a diagnostic pragma": '#pragma GCC diagnostic ignored "-Wold-style-cast"\n'
+    "long long add(long long a, long long b) { return a + b; }",
+    "_Pragma": "long long add(long long a, long long b) {\n"
+    '  _Pragma("GCC diagnostic ignored \\"-Wold-style-cast\\"");\n  return a + b;\n}',
+}
+
 # Undefined behaviour that a test might survive stops the run (UBSan, the library's assertions).
 UNDEFINED = {
     "signed overflow": "long long add(long long a, long long b) {\n"
@@ -118,6 +130,10 @@ ALLOWED = {
     # Header macros that expand to builtins and casts.
     "INFINITY, NAN and assert": "long long add(long long a, long long b) {\n"
     "  double lo = -INFINITY, n = NAN;\n  assert(lo < 0 && n != n);\n  return a + b;\n}",
+    # Words of the subset inside literals are text, not code.
+    "refused words in a string": "long long add(long long a, long long b) {\n"
+    '  std::string kind = "union";\n  char c = \'*\';\n'
+    '  return kind == "union" && c == \'*\' ? a + b : 0;\n}',
 }
 
 
@@ -157,3 +173,14 @@ def test_undefined_behaviour_fails_the_run(
     sandbox.require_image(lang.image)
     verdict = verifier.verify(lang, UNDEFINED[name], "add", conformance.ADD_CASES)
     assert verdict.status is Status.RUNTIME_ERROR, (verdict.status, verdict.failure)
+
+
+@pytest.mark.parametrize("name", list(BLINDING))
+def test_directives_that_blind_the_checks_are_refused(
+    name: str, sandbox: DockerSandbox, verifier: Verifier
+) -> None:
+    lang = get_language("cpp")
+    sandbox.require_image(lang.image)
+    verdict = verifier.verify(lang, BLINDING[name], "add", conformance.ADD_CASES)
+    assert verdict.status is Status.COMPILE_ERROR, (verdict.status, verdict.failure)
+    assert "hides its own lines or silences" in str(verdict.failure)
