@@ -1,8 +1,9 @@
 """The Hugging Face Hub: is it reachable, and pushing a dataset folder to it incrementally.
 
-A push is one commit of the files that changed since the repo's current revision, made with
-`parent_commit` so that a job racing another cannot silently overwrite it, and tagged, so each
-refresh stays loadable by its tag (`load_dataset(repo, revision=tag)`).
+A push is one commit of the files that changed since the repo's current revision (a chain of
+commits of at most 100 files each past that, deletions last), made with `parent_commit` so that
+a job racing another cannot silently overwrite it, and tagged, so each refresh stays loadable by
+its tag (`load_dataset(repo, revision=tag)`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from codefactory.core.errors import CodefactoryError, InputError
 from codefactory.dataset.push_plan import (
     PushPlan,
+    commit_batches,
     commit_message,
     local_files,
     plan_push,
@@ -86,20 +88,25 @@ def push_folder(folder: Path, repo: str, private: bool = False, tag: bool = True
         plan = plan_push(files, tree_digests(tree))
         if plan.empty:
             return f"{repo}: nothing changed ({plan.describe()})"
-        operations: list[CommitOperationAdd | CommitOperationDelete] = [
-            CommitOperationAdd(path_in_repo=path, path_or_fileobj=files[path])
-            for path in (*plan.added, *plan.changed)
-        ]
-        operations += [CommitOperationDelete(path_in_repo=path) for path in plan.deleted]
         title, description = commit_message(folder, plan)
-        commit = api.create_commit(
-            repo,
-            operations,
-            commit_message=title,
-            commit_description=description,
-            repo_type="dataset",
-            parent_commit=parent,
-        )
+        batches = commit_batches(plan)
+        for i, batch in enumerate(batches, 1):
+            operations: list[CommitOperationAdd | CommitOperationDelete] = [
+                CommitOperationAdd(path_in_repo=path, path_or_fileobj=files[path])
+                for path in (*batch.added, *batch.changed)
+            ]
+            operations += [CommitOperationDelete(path_in_repo=path) for path in batch.deleted]
+            part = f" ({i}/{len(batches)})" if len(batches) > 1 else ""
+            # Each commit's parent is the one before: a concurrent push still fails the chain.
+            commit = api.create_commit(
+                repo,
+                operations,
+                commit_message=title + part,
+                commit_description=description,
+                repo_type="dataset",
+                parent_commit=parent,
+            )
+            parent = commit.oid
         name = refresh_tag() if tag else None
         if name:
             api.create_tag(

@@ -107,6 +107,27 @@ def plan_push(files: Mapping[str, bytes], previous: Mapping[str, Digest]) -> Pus
     return PushPlan(tuple(added), tuple(changed), tuple(deleted), tuple(unchanged))
 
 
+FILES_PER_COMMIT = 100  # the Hub's advice for one commit; a refresh past it is several
+
+
+def commit_batches(plan: PushPlan, size: int | None = None) -> list[PushPlan]:
+    """The plan as commits of at most `size` (FILES_PER_COMMIT) files each: every upload before
+    any deletion, so no revision lacks a file before its replacement is in."""
+    size = size or FILES_PER_COMMIT
+    uploads = [("added", path) for path in plan.added] + [("changed", p) for p in plan.changed]
+    items = uploads + [("deleted", path) for path in plan.deleted]
+    chunks = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+    return [
+        PushPlan(
+            added=tuple(path for kind, path in chunk if kind == "added"),
+            changed=tuple(path for kind, path in chunk if kind == "changed"),
+            deleted=tuple(path for kind, path in chunk if kind == "deleted"),
+            unchanged=plan.unchanged,
+        )
+        for chunk in chunks
+    ]
+
+
 def commit_message(folder: Path, plan: PushPlan) -> tuple[str, str]:
     """(title, description): the funnel's summary per target, then what the commit changes."""
     parts = []

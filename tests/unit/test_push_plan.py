@@ -14,8 +14,10 @@ import pytest
 from typer.testing import CliRunner
 
 from codefactory.cli.app import app
-from codefactory.dataset import hub
+from codefactory.dataset import hub, push_plan
 from codefactory.dataset.push_plan import (
+    PushPlan,
+    commit_batches,
     folder_digests,
     git_blob_id,
     local_files,
@@ -161,3 +163,35 @@ def test_no_repo_anywhere_says_how_to_name_one(tmp_path: Path) -> None:
     write_dataset(folder, {"php": {"train": [{"task_id": "1"}]}}, "# card\n")
     result = CliRunner().invoke(app, ["push", str(folder)])
     assert result.exit_code == 2 and "codefactory push" in result.output
+
+
+def test_a_large_refresh_is_a_chain_of_commits_deletions_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = PushPlan(
+        added=tuple(f"data/php/a{i}.parquet" for i in range(150)),
+        changed=("README.md",),
+        deleted=tuple(f"data/php/old{i}.parquet" for i in range(60)),
+        unchanged=(),
+    )
+    batches = commit_batches(plan, size=100)
+    assert [len(b.added) + len(b.changed) + len(b.deleted) for b in batches] == [100, 100, 11]
+    first_deletion = next(i for i, b in enumerate(batches) if b.deleted)
+    uploaded_by_then = sum(len(b.added) + len(b.changed) for b in batches[: first_deletion + 1])
+    assert uploaded_by_then == 151  # every upload is in before any file goes
+    assert [p for b in batches for p in b.deleted] == list(plan.deleted)
+
+    import huggingface_hub
+
+    folder = make(tmp_path / "new", ["1"])
+    FakeApi.tree = []
+    monkeypatch.setattr(huggingface_hub, "HfApi", FakeApi)
+    monkeypatch.setattr(hub, "hub_reachable", lambda: True)
+    monkeypatch.setattr(push_plan, "FILES_PER_COMMIT", 2)
+    message = hub.push_folder(folder, "me/x")
+    commits = [c[1][1] for c in FakeApi.calls if c[0] == "create_commit"]
+    assert len(commits) == -(-len(local_files(folder)) // 2) > 1
+    assert commits[0]["parent_commit"] == "parent-sha"
+    assert all(c["parent_commit"] == "new-sha" for c in commits[1:])  # a chain
+    assert commits[-1]["commit_message"].endswith(f"({len(commits)}/{len(commits)})")
+    assert "tag refresh-" in message
