@@ -124,6 +124,13 @@ def translate(
         ),
     ] = None,
     temperature: Annotated[float, typer.Option(help="For samples after the first.")] = 0.7,
+    budget_tokens: Annotated[
+        int | None,
+        typer.Option(
+            help="A search's cap per function (--keep first): prompt and completion tokens of "
+            "all its attempts; once spent, no further repair or sample starts for it."
+        ),
+    ] = None,
     limit: Annotated[int | None, typer.Option(help="Only the first N sources.")] = None,
     seed: Annotated[int, typer.Option()] = 0,
     keep: Annotated[
@@ -143,6 +150,13 @@ def translate(
     push_to_hub: Annotated[
         str | None,
         typer.Option(help="Upload the folder to this Hub dataset repo (token: HF_TOKEN)."),
+    ] = None,
+    refresh_from: Annotated[
+        str | None,
+        typer.Option(
+            help="Start from a published dataset (a Hub repo or a folder): the replies it holds "
+            "are not paid for again. A dataset already in --output is reused the same way."
+        ),
     ] = None,
     base_url: Annotated[
         str | None, typer.Option(help="openai backend: server URL (or OPENAI_BASE_URL).")
@@ -199,6 +213,8 @@ def translate(
         seed=o["seed"],
         keep=o["keep"],
         examples=o["examples"],
+        budget_tokens=o["budget_tokens"],
+        refresh_from=o["refresh_from"],
         concurrency=o["concurrency"],
         max_tokens=o["max_tokens"],
         use_cache=not o["no_cache"],

@@ -52,16 +52,20 @@ ROW_SCHEMA = pa.schema(
         ("seed", pa.int64()),
         ("temperature", pa.float64()),
         ("generation_s", pa.float64()),
+        ("prompt_tokens", pa.int64()),
+        ("completion_tokens", pa.int64()),
         ("execution_s", pa.float64()),
         ("candidate_sha256", pa.string()),
         ("request", pa.string()),  # JSON chat messages: the translation request (the views' prompt)
+        ("reply", pa.string()),  # the model's reply as it wrote it (target_code is its code)
+        ("generation_key", pa.string()),  # the generation cache's key: what a refresh reuses
         # "benchmark:item,..." the row overlaps; "" none; null: not checked (no benchmarks found)
         ("contamination", pa.string()),
     ]
 )
 
 
-def _table(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
+def row_table(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
     columns = {f.name: [row.get(f.name) for row in rows] for f in ROW_SCHEMA}
     for name in ("failure", "tests", "dropped_cases"):
         columns[name] = [
@@ -92,7 +96,7 @@ def write_dataset(
     files: dict[str, dict[str, str]] = {}
     try:
         tables = {
-            config: {split: _table(rows) for split, rows in splits.items() if rows}
+            config: {split: row_table(rows) for split, rows in splits.items() if rows}
             for config, splits in configs.items()
         }
         for config, splits in (*tables.items(), *(views or {}).items()):

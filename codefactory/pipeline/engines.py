@@ -10,6 +10,7 @@ import importlib.util
 import inspect
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from codefactory.core.cache import Cache
@@ -21,6 +22,7 @@ from codefactory.judge.verifier import Verifier
 from codefactory.pipeline.compose import Result, Settings, run_translate, run_verify
 from codefactory.pipeline.local import Progress
 from codefactory.sandbox.docker_sandbox import DockerSandbox
+from codefactory.sources.shards import Input
 from codefactory.sources.source_row import SourceRow
 from codefactory.suite.build import TestOptions
 
@@ -43,30 +45,36 @@ def check_engine(engine: str) -> None:
 def translate_engine(
     engine: str,
     ray_address: str | None,
-    rows: Sequence[SourceRow],
+    rows: Sequence[SourceRow] | Input,
     backend_name: str,
     model: str,
     backend_options: dict[str, Any],
     use_cache: bool,
     concurrency: int,
     announce: Callable[[str], None] = lambda line: None,
+    staging: Path | None = None,
 ) -> Iterator[TranslateRun]:
+    """`rows`: the rows (local), or the input the Ray workers read themselves (`ray`), which
+    stage their shards under `staging` (a folder every node reaches)."""
     if engine == "ray":  # workers build the backend, the sandbox and the cache themselves
         from codefactory.pipeline.ray_executor import RayExecutor
+        from codefactory.pipeline.ray_run import translate_on_ray
         from codefactory.pipeline.ray_session import ray_session
-        from codefactory.pipeline.specs import TranslateSpec, run_translate_spec
+        from codefactory.pipeline.specs import TranslateSpec
 
+        source = _as_input(rows)
         location = pinned_location(default_cache_location()) if use_cache else None
         options = tuple(sorted(backend_options.items()))
         batch = _batch_size(backend_name, backend_options)
         with ray_session(ray_address) as joined:
             announce(f"running on {joined}")
-            yield lambda settings, progress: run_translate_spec(
+            yield lambda settings, progress: translate_on_ray(
                 TranslateSpec(settings, options, location),
-                rows,
-                RayExecutor(concurrency, batch, progress),
+                source,
+                RayExecutor(concurrency, batch, progress, staging=staging),
             )
         return
+    assert not isinstance(rows, Input)
     cache = Cache() if use_cache else None
     backend = make_backend(backend_name, model, **backend_options)
     try:
@@ -82,28 +90,40 @@ def translate_engine(
 def verify_engine(
     engine: str,
     ray_address: str | None,
-    rows: Sequence[SourceRow],
+    rows: Sequence[SourceRow] | Input,
     options: TestOptions,
     use_cache: bool,
     concurrency: int,
     announce: Callable[[str], None] = lambda line: None,
+    staging: Path | None = None,
 ) -> Iterator[VerifyRun]:
     if engine == "ray":
         from codefactory.pipeline.ray_executor import RayExecutor
+        from codefactory.pipeline.ray_run import verify_on_ray
         from codefactory.pipeline.ray_session import ray_session
-        from codefactory.pipeline.specs import VerifySpec, run_verify_spec
+        from codefactory.pipeline.specs import VerifySpec
 
+        source = _as_input(rows)
         location = pinned_location(default_cache_location()) if use_cache else None
         with ray_session(ray_address) as joined:
             announce(f"running on {joined}")
-            yield lambda lang, progress: run_verify_spec(
-                VerifySpec(lang, options, location), rows, RayExecutor(concurrency, 1, progress)
+            yield lambda lang, progress: verify_on_ray(
+                VerifySpec(lang, options, location),
+                source,
+                RayExecutor(concurrency, 1, progress, staging=staging),
             )
         return
+    assert not isinstance(rows, Input)
     with _verifier(Cache() if use_cache else None) as verifier:
         yield lambda lang, progress: run_verify(
             lang, verifier, rows, options, concurrency, progress
         )
+
+
+def _as_input(rows: Sequence[SourceRow] | Input) -> Input:
+    if isinstance(rows, Input):
+        return rows
+    raise TypeError("the Ray engine reads its input on the workers: pass an Input, not rows")
 
 
 @contextmanager

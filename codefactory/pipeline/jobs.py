@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,12 +14,15 @@ from typing import Any
 
 from rich.console import Console
 
+from codefactory.core.cache import Cache
 from codefactory.core.errors import InputError
 from codefactory.core.languages import Language, parse_targets
+from codefactory.core.paths import default_cache_location, pinned_location
 from codefactory.curate.apply import Curated, CurateOptions, curate
 from codefactory.curate.options import curate_options
 from codefactory.curate.settings import CurationSettings
 from codefactory.dataset.card import suite_quartiles, translate_card, verify_card
+from codefactory.dataset.reuse import published_folder, reuse_replies
 from codefactory.dataset.views import view_tables
 from codefactory.dataset.writer import CardMetadata, published_rows, write_dataset
 from codefactory.generation.model_registry import MODELS
@@ -27,8 +31,7 @@ from codefactory.pipeline.compose import Result, Settings
 from codefactory.pipeline.engines import check_engine, translate_engine, verify_engine
 from codefactory.pipeline.local import Progress
 from codefactory.pipeline.progress import make_progress
-from codefactory.sources.jsonl import read_jsonl
-from codefactory.sources.load import SAMPLE, load_sources
+from codefactory.sources.shards import SAMPLE, Input, Shard, open_input
 from codefactory.sources.source_row import SourceRow
 from codefactory.suite.build import TestOptions
 
@@ -68,20 +71,31 @@ def translate(
     config_toml: str = "",
     hub_repo: str | None = None,
     examples: bool = EXAMPLES_BY_DEFAULT,
+    budget_tokens: int | None = None,
+    refresh_from: str | None = None,
 ) -> Summaries:
     langs = parse_targets(target)
     if keep not in ("first", "all"):
         raise InputError("--keep must be first or all")
+    if budget_tokens is not None and (keep != "first" or budget_tokens < 1):
+        raise InputError(
+            "--budget-tokens caps a search that stops at the first verified candidate: "
+            "give a positive number, with --keep first"
+        )
     check_engine(engine)
     curating = curate_options(
         curation or CurationSettings()
     )  # before any paid work: missing benchmarks fail now
+    if refresh_from and not use_cache:
+        raise InputError("--refresh-from fills the cache with published replies: drop --no-cache")
+    reused = _reuse_published(output, refresh_from) if use_cache else Counter[str]()
     try:
-        rows = list(load_sources(input_path))
+        source = open_input(input_path, limit)
     except FileNotFoundError:
         raise InputError(f"no such input: {input_path}") from None
-    if limit is not None:
-        rows = rows[:limit]
+    # The Ray engine's workers read the input themselves: the driver never holds it.
+    rows = source if engine == "ray" else list(source.rows())
+    total = None if isinstance(rows, Input) else len(rows)
     spec = MODELS.get(model)
     samples = samples if samples is not None else (spec.default_samples if spec else 1)
     repair = repair if repair is not None else (spec.default_repair if spec else 2)
@@ -103,6 +117,7 @@ def translate(
             concurrency,
             tests,
             examples,
+            budget_tokens,
         )
 
     with translate_engine(
@@ -115,11 +130,14 @@ def translate(
         use_cache,
         concurrency,
         _announcer(console, quiet),
+        output.parent,
     ) as run:
         for lang in langs:
             settings = settings_for(lang)
-            with _progress(console, quiet, lang, len(rows), model) as progress:
+            with _progress(console, quiet, lang, total, model) as progress:
                 result = run(settings, progress)
+            if reused[lang.id]:
+                result.funnel.note("replies_reused_from_published", reused[lang.id])
             result = _finish(output, lang, result, curating, configs, summaries, views)
             summaries[lang.id] = summary(settings.to_json(), result, summaries[lang.id])
             _report(console, quiet, f"translate -> {lang.id} ({engine})", result)
@@ -160,14 +178,18 @@ def verify(
     langs = parse_targets(target)
     check_engine(engine)
     curating = curate_options(curation or CurationSettings())
-    rows: Sequence[SourceRow] = list(read_jsonl(input_path))
+    source = Input((Shard("jsonl", str(input_path)),))
+    rows: Sequence[SourceRow] | Input = source if engine == "ray" else list(source.rows())
+    total = None if isinstance(rows, Input) else len(rows)
     configs: dict[str, dict[str, list[dict[str, Any]]]] = {}
     summaries: Summaries = {}
     views: Views = {}
     announce = _announcer(console, quiet)
-    with verify_engine(engine, ray_address, rows, options, use_cache, concurrency, announce) as run:
+    with verify_engine(
+        engine, ray_address, rows, options, use_cache, concurrency, announce, output.parent
+    ) as run:
         for lang in langs:
-            with _progress(console, quiet, lang, len(rows), None) as progress:
+            with _progress(console, quiet, lang, total, None) as progress:
                 result = run(lang, progress)
             result = _finish(output, lang, result, curating, configs, summaries, views)
             settings = {"target": lang.id, "tests": options.__dict__}
@@ -178,6 +200,20 @@ def verify(
     if not quiet:
         console.print(f"wrote {output}/ (load it with datasets.load_dataset({str(output)!r}))")
     return summaries
+
+
+def _reuse_published(output: Path, refresh_from: str | None) -> Counter[str]:
+    """The replies of the dataset already in `output` and of `refresh_from` (a folder or a Hub
+    dataset), put into the cache the run reads (dataset/reuse.py); how many, per target."""
+    cache = Cache(pinned_location(default_cache_location()))
+    try:
+        added = reuse_replies(output, cache) if (output / "data").is_dir() else Counter[str]()
+        if refresh_from:
+            with published_folder(refresh_from) as folder:
+                added += reuse_replies(folder, cache)
+        return added
+    finally:
+        cache.close()
 
 
 def _announcer(console: Console, quiet: bool) -> Callable[[str], None]:
@@ -269,7 +305,7 @@ def container_rates(funnel: dict[str, Any]) -> dict[str, float | int | None]:
 
 @contextmanager
 def _progress(
-    console: Console, quiet: bool, lang: Language, total: int, model: str | None
+    console: Console, quiet: bool, lang: Language, total: int | None, model: str | None
 ) -> Iterator[Progress]:
     """Bars for what costs time: the functions' tests (a function dropped before them counts as
     done), generation, the judge."""

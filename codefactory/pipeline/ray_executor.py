@@ -19,19 +19,30 @@ starve the read (ray-project/ray#44687); an llm stage has one actor; a sandbox s
 resource (`ray start --resources='{"docker": 64}'` on a machine with a Docker engine; the
 one-machine Ray of ray_session offers it).
 
-Only this module imports ray (the `ray` extra). The driver collects the rows; workers writing
-Parquet shards and `ray.data.llm` are not built (issue 11).
+The input is read on the workers (pipeline/ray_input.py: read tasks stream the input's shards),
+and every pass ends in a sink step (pipeline/ray_output.py) that writes the rows and the next
+passes' attempts as staged Parquet shards: what reaches the driver is a few counts per batch,
+never a record, so its memory does not grow with the input. After the last pass the driver
+reads the staged rows back for the global steps (keep=first, split, curation) and the writer.
+With keep=first and several samples, samples are passes too: the plan's follow-up
+(compose.NextAttempt) starts sample k+1 once sample k and its repairs failed.
+
+Only the Ray modules import ray (the `ray` extra). `ray.data.llm` is not built (issue 11).
 """
 
 from __future__ import annotations
 
 import json
 import pickle
+import shutil
+import tempfile
 import time
+import uuid
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import fields
+from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -41,31 +52,31 @@ import ray.data
 from codefactory.core.errors import BackendError, CodefactoryError
 from codefactory.pipeline.funnel import Funnel
 from codefactory.pipeline.local import Progress
-from codefactory.pipeline.plan import Dropped, Outcome
+from codefactory.pipeline.plan import Outcome
+from codefactory.pipeline.ray_input import InputDatasource, StagedDatasource
+from codefactory.pipeline.ray_output import RowMaker, Sink, shards, staged_pairs
+from codefactory.pipeline.ray_rows import (
+    DROPPED,
+    FATAL,
+    LIVE,
+    SINK,
+    TALLY,
+    row,
+    table,
+)
 from codefactory.pipeline.specs import Deps, PlanSpec
 from codefactory.pipeline.stage import Drop, Stage
 from codefactory.pipeline.stages.generate import GenerationTotals, Generator
+from codefactory.sources.shards import Input
 
-LIVE, DROPPED, TALLY, FATAL = "live", "dropped", "tally", "fatal"
-SCHEMA = pa.schema(
-    [
-        ("record", pa.binary()),
-        ("status", pa.string()),
-        ("stage", pa.string()),
-        ("reason", pa.string()),
-        ("detail", pa.string()),
-    ]
-)
-STEP_CPUS = 0.25  # a fraction: a 2-core machine runs every step and the read (ray#44687)
+# Fractions: every actor of a pass (a step's, the sink's, the service) and the read tasks fit on
+# a 2-core machine at once (ray#44687: actors holding every CPU starve the read). A cpu step,
+# the sink and the read do little each: a smaller share, so the sum stays under 2 CPUs.
+STEP_CPUS = 0.25
+LIGHT_CPUS = 0.1
 CPU_BATCH = 16
+SINK_BATCH = 256  # rows per staged shard, at most
 DOCKER = "docker"  # the custom resource of nodes with a Docker engine; one unit per sandbox actor
-
-
-def _row(
-    status: str, record: Any = None, stage: str = "", reason: str = "", detail: str = ""
-) -> dict[str, Any]:
-    data = pickle.dumps(record) if record is not None else b""
-    return {"record": data, "status": status, "stage": stage, "reason": reason, "detail": detail}
 
 
 class _GenerationService:
@@ -83,6 +94,9 @@ class _GenerationService:
 
     def ready(self) -> CodefactoryError | None:
         return self.problem
+
+    def model(self) -> str:
+        return self.deps.generator().backend.model
 
     def generate(self, attempts: list[Any]) -> tuple[list[Any], GenerationTotals, str | None]:
         shared = self.deps.generator()
@@ -133,10 +147,10 @@ class _Step:
     def __call__(self, batch: pa.Table) -> pa.Table:
         stage = self.stage
         rows = batch.to_pylist()
-        out = [row for row in rows if row["status"] != LIVE]  # drops and tallies ride along
-        records = [pickle.loads(row["record"]) for row in rows if row["status"] == LIVE]
+        out = [r for r in rows if r["status"] != LIVE]  # drops and tallies ride along
+        records = [pickle.loads(r["record"]) for r in rows if r["status"] == LIVE]
         if not records:
-            return pa.Table.from_pylist(out, schema=SCHEMA)
+            return table(out)
         tally: dict[str, Any] = {"kept": 0, "records_kept": 0, "drops": {}, "notes": {}}
         before = self._generation()
         containers = self._containers() or Counter()  # the verifier may start in this batch
@@ -145,26 +159,26 @@ class _Step:
         for record in records:
             if stage.passes(record):
                 tally["passed"] = tally.get("passed", 0) + 1
-                out.append(_row(LIVE, record))
+                out.append(row(LIVE, record))
             else:
                 todo.append(record)
         try:
             results = self._process(todo)
         except CodefactoryError as exc:  # setup, not data: the run stops and says why
-            return pa.Table.from_pylist([*out, _row(FATAL, exc, stage.name)], schema=SCHEMA)
+            return table([*out, row(FATAL, exc, stage.name)])
         tally["seconds"] = time.monotonic() - started if todo else 0.0
         for record, result in zip(todo, results, strict=True):
             if isinstance(result, Drop):
                 tally["drops"][result.reason] = tally["drops"].get(result.reason, 0) + 1
                 kept = result.record if result.record is not None else record
-                out.append(_row(DROPPED, kept, stage.name, result.reason, result.detail))
+                out.append(row(DROPPED, kept, stage.name, result.reason, result.detail))
                 if result.reason == "internal_error":
                     note = result.detail[:120]
                     tally["notes"][note] = tally["notes"].get(note, 0) + 1
                 continue
             tally["kept"] += len(result)
             tally["records_kept"] += 1
-            out.extend(_row(LIVE, r) for r in result)
+            out.extend(row(LIVE, r) for r in result)
         after = self._generation()
         if after is not None and before is not None:
             tally["generation"] = {
@@ -178,8 +192,8 @@ class _Step:
         if isinstance(skipped, int):
             tally["skipped"] = skipped - self.skipped
             self.skipped = skipped
-        out.append(_row(TALLY, None, stage.name, detail=json.dumps(tally)))
-        return pa.Table.from_pylist(out, schema=SCHEMA)
+        out.append(row(TALLY, None, stage.name, detail=json.dumps(tally)))
+        return table(out)
 
     def _process(self, records: list[Any]) -> list[Any]:
         """As the local executor: per record in a sandbox stage (threads), per batch otherwise;
@@ -220,8 +234,23 @@ class _Step:
         self.deps.close()
 
 
+@dataclass
+class _PassCounts:
+    pending: int = 0  # repair attempts this pass staged for the next
+
+
+@dataclass
+class RayOutcome:
+    """A Ray run's funnel and times, and its rows as (function order, row), each once."""
+
+    outcome: Outcome
+    pairs: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+
 class RayExecutor:
-    """Runs a plan's spec on Ray Data (started or joined by `ray_session`), pass after pass."""
+    """Runs a plan's spec on Ray Data (started or joined by `ray_session`), pass after pass.
+    `staging` is where the workers write their shards: a folder every node reaches (the
+    output's parent folder, from the commands), removed when the run ends."""
 
     def __init__(
         self,
@@ -229,75 +258,87 @@ class RayExecutor:
         llm_batch_size: int = 1,
         progress: Progress | None = None,
         sandbox_actors: int = 1,
+        staging: Path | None = None,
     ) -> None:
         self.concurrency = max(1, concurrency)
         self.llm_batch_size = max(1, llm_batch_size)
         self.sandbox_actors = max(1, sandbox_actors)
         self.progress = progress or (lambda stage, kept, dropped: None)
+        self.staging_root = staging or Path(tempfile.gettempdir())
         self.generation = GenerationTotals()
         self.skipped = 0
         self.model: str | None = None
         self.passes = 0
         self.containers: Counter[str] = Counter()
         self.container_nodes: Counter[str] = Counter()  # node id -> containers it started
+        self.records_at_driver = 0  # records that reached the driver: none, by design
 
-    def run(self, spec: PlanSpec, records: Sequence[Any]) -> Outcome:
+    def run(self, spec: PlanSpec, source: Input) -> RayOutcome:
         started = time.monotonic()
         names: list[str] = []
         for cls in spec.stage_classes:
             if cls.name not in names:
                 names.append(cls.name)
         outcome = Outcome(funnel=Funnel(names))
-        retry = spec.retry()
         resources = {cls.resource for cls in spec.stage_classes}
         if "sandbox" in resources:
             sandbox_stages = sum(1 for cls in spec.stage_classes if cls.resource == "sandbox")
             require_docker_nodes(sandbox_stages * self.sandbox_actors)
+        self.staging_root.mkdir(parents=True, exist_ok=True)
+        staging = self.staging_root / f".codefactory-ray-{uuid.uuid4().hex[:12]}"
         service = _start_service(spec) if "llm" in resources else None
         try:
-            self._passes(spec, records, retry, outcome, service)
+            model = ray.get(service.model.remote()) if service is not None else ""
+            self._passes(spec, source, outcome.funnel, service, staging, _maker(spec, model))
+            pairs = staged_pairs(staging)
         finally:
             if service is not None:
                 ray.kill(service)
+            shutil.rmtree(staging, ignore_errors=True)
         outcome.wall_s = time.monotonic() - started
-        return outcome
+        return RayOutcome(outcome, pairs)
 
     def _passes(
         self,
         spec: PlanSpec,
-        records: Sequence[Any],
-        retry: Callable[[Dropped], Any | None] | None,
-        outcome: Outcome,
+        source: Input,
+        funnel: Funnel,
         service: Any,
+        staging: Path,
+        maker: RowMaker,
     ) -> None:
+        """Pass 0 reads the input; each later one reads the follow-ups the one before staged:
+        repair attempts and (keep=first) next samples of the functions still unverified."""
         verified: set[int] = set()  # keep=first: functions with a verified candidate
-        pending, start = list(records), 0
-        while pending:
-            kept, dropped = self._pass(spec, start, pending, outcome.funnel, service)
+        retry_to = next((i for i, c in enumerate(spec.stage_classes) if c.name == spec.retry_to), 0)
+        ds = ray.data.read_datasource(InputDatasource(source), num_cpus=LIGHT_CPUS)
+        start = 0
+        while True:
+            index = self.passes
+            counts = self._pass(spec, start, ds, funnel, service, staging, index, maker, verified)
             self.passes += 1
-            outcome.kept.extend(kept)
-            outcome.dropped.extend(dropped)
-            verified.update(_order(r) for r in kept)
-            pending = []
-            if retry is None:
-                break
-            for d in dropped:
-                if spec.keep_first and _order(d.record) in verified:
-                    continue  # the local executor's `Function.done`, between passes
-                again = retry(d)
-                if again is not None:
-                    pending.append(again)
-            start = next(i for i, c in enumerate(spec.stage_classes) if c.name == spec.retry_to)
+            if not counts.pending:
+                return
+            start = retry_to
+            files = shards(staging / "pending" / str(index))
+            ds = ray.data.read_datasource(
+                StagedDatasource(files, frozenset(verified)), num_cpus=LIGHT_CPUS
+            )
 
     def _pass(
-        self, spec: PlanSpec, start: int, records: list[Any], funnel: Funnel, service: Any
-    ) -> tuple[list[Any], list[Dropped]]:
-        rows = [_row(LIVE, r) for r in records]
-        ds: ray.data.Dataset = ray.data.from_items(
-            rows, override_num_blocks=max(1, min(len(rows), 64))
-        )
-        for index in range(start, len(spec.stage_classes)):
-            cls = spec.stage_classes[index]
+        self,
+        spec: PlanSpec,
+        start: int,
+        ds: ray.data.Dataset,
+        funnel: Funnel,
+        service: Any,
+        staging: Path,
+        index: int,
+        maker: RowMaker,
+        verified: set[int],
+    ) -> _PassCounts:
+        for stage_index in range(start, len(spec.stage_classes)):
+            cls = spec.stage_classes[stage_index]
             placement: dict[str, Any] = {}
             if cls.resource == "llm":
                 batch_size, actors = self.llm_batch_size, 1
@@ -308,33 +349,43 @@ class RayExecutor:
                 batch_size, actors = CPU_BATCH, 1
             ds = ds.map_batches(
                 _Step,
-                fn_constructor_args=(spec, index, self.concurrency, service),
+                fn_constructor_args=(spec, stage_index, self.concurrency, service),
                 batch_size=batch_size,
                 batch_format="pyarrow",
-                num_cpus=STEP_CPUS,
+                num_cpus=LIGHT_CPUS if cls.resource == "cpu" else STEP_CPUS,
                 compute=ray.data.ActorPoolStrategy(size=actors),
                 **placement,
             )
-        kept: list[Any] = []
-        dropped: list[Dropped] = []
+        ds = ds.map_batches(
+            Sink,
+            fn_constructor_args=(str(staging), index, maker, spec),
+            batch_size=SINK_BATCH,
+            batch_format="pyarrow",
+            num_cpus=LIGHT_CPUS,
+            compute=ray.data.ActorPoolStrategy(size=1),
+        )
+        counts = _PassCounts()
         fatal: CodefactoryError | None = None
         for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None):
             assert isinstance(batch, pa.Table)
-            for row in batch.to_pylist():
-                status = row["status"]
-                if status == LIVE:
-                    kept.append(pickle.loads(row["record"]))
-                elif status == DROPPED:
-                    record = pickle.loads(row["record"])
-                    drop = Drop(row["reason"], row["detail"], record)
-                    dropped.append(Dropped(row["stage"], record, drop))
-                elif status == TALLY:
-                    self._count(funnel, row["stage"], json.loads(row["detail"]))
+            for r in batch.to_pylist():
+                status = r["status"]
+                if status == TALLY:
+                    self._count(funnel, r["stage"], json.loads(r["detail"]))
+                elif status == SINK:
+                    wrote = json.loads(r["detail"])
+                    counts.pending += wrote["pending"]
+                    if spec.keep_first:
+                        verified.update(wrote["verified"])
+                    for note, n in wrote["notes"].items():
+                        funnel.note(note, n)
                 elif status == FATAL and fatal is None:
-                    fatal = pickle.loads(row["record"])
+                    fatal = pickle.loads(r["record"])
+                elif status in (LIVE, DROPPED):
+                    self.records_at_driver += 1
         if fatal is not None:
             raise fatal
-        return kept, dropped
+        return counts
 
     def _count(self, funnel: Funnel, stage: str, tally: dict[str, Any]) -> None:
         passed = int(tally.get("passed", 0))
@@ -366,6 +417,13 @@ class RayExecutor:
         self.skipped += int(tally.get("skipped", 0))
 
 
+def _maker(spec: PlanSpec, model: str) -> RowMaker:
+    settings = getattr(spec, "settings", None)
+    if settings is not None:  # translate
+        return RowMaker(settings.target, model or settings.model, settings.backend, given=False)
+    return RowMaker(getattr(spec, "target"), "", "", given=True)  # noqa: B009 (verify's spec)
+
+
 def require_docker_nodes(units: int = 1) -> None:
     """Sandbox steps run only where the `docker` resource is offered, one unit per actor: say
     how, before a run that would wait for such nodes forever."""
@@ -395,8 +453,3 @@ def _start_service(spec: PlanSpec) -> Any:
         ray.kill(service)
         raise problem
     return service
-
-
-def _order(record: Any) -> int:
-    function = getattr(record, "function", record)
-    return int(function.order)

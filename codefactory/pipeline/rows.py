@@ -77,6 +77,12 @@ def judged_row(judged: Judged, target: Language, model: str, backend: str) -> di
             seed=attempt.seed,
             temperature=attempt.temperature,
             generation_s=round(generation.seconds, 3) if generation else None,
+            prompt_tokens=generation.prompt_tokens if generation else None,
+            completion_tokens=generation.completion_tokens if generation else None,
+            # What a refresh needs to not pay for this reply again (dataset/reuse.py): the
+            # reply as the model wrote it, under the generation cache's key for its request.
+            reply=candidate.text,
+            generation_key=generation.key if generation else None,
         )
     return row
 

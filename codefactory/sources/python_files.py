@@ -16,15 +16,23 @@ def read_python_files(path: Path) -> Iterator[SourceRow]:
     comes with the module's imports and constants and the other functions it calls. A file
     gives at most MAX_FUNCTIONS_PER_FILE sources; the functions past it come back as rows that
     say so."""
-    files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
-    for file in files:
-        label = str(file.relative_to(path)) if path.is_dir() else file.name
-        if file.is_dir():  # a folder named x.py: rglob lists its files on their own
-            continue
-        yield from _python_file(file, label)
+    files = python_files_under(path) if path.is_dir() else [(path, path.name)]
+    for file, label in files:
+        yield from python_file(file, label)
 
 
-def _python_file(file: Path, label: str) -> Iterator[SourceRow]:
+def python_files_under(path: Path) -> list[tuple[Path, str]]:
+    """The `.py` files under a folder, in order, each with its label (its path relative to
+    the folder: no machine path in a row)."""
+    return [
+        (file, str(file.relative_to(path)))
+        for file in sorted(path.rglob("*.py"))
+        if not file.is_dir()  # a folder named x.py: rglob lists its files on their own
+    ]
+
+
+def python_file(file: Path, label: str) -> Iterator[SourceRow]:
+    """One file's sources (see `read_python_files`)."""
     try:
         if not file.is_file():  # a FIFO would block the read forever
             yield SourceRow(label, None, f"{label} is not a regular file")

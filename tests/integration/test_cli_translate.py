@@ -130,6 +130,35 @@ def test_grown_input_pays_only_for_new_rows(
     assert sorted(datasets.load_dataset(str(out))["rejected"]["task_id"]) == ["2", "3", "3"]
 
 
+def test_refresh_from_a_published_dataset_pays_for_no_reply_again(
+    job: tuple[Path, Path, list[str]],
+    sandbox: object,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _, out, args = job
+    assert CliRunner().invoke(app, args).exit_code == 0
+    published = tmp_path / "published"
+    out.rename(published)
+    # A fresh machine: an empty cache, the published folder as the only record of the run.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh-cache"))
+    result = CliRunner().invoke(app, [*args, "--refresh-from", str(published), "--json"])
+    assert result.exit_code == 0, result.output
+    totals = json.loads(result.stdout)["php"]["funnel"]["totals"]
+    assert totals["replies_reused_from_published"] == 3  # add, neg, neg's repair
+    assert totals["generations_from_cache"] == 3 and totals["completion_tokens"] == 0  # none paid
+    assert sorted(datasets.load_dataset(str(out))["train"]["task_id"]) == ["1", "2"]
+    # The same from the dataset already in --output, on yet another fresh cache.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh-cache-2"))
+    again = CliRunner().invoke(app, [*args, "--json"])
+    totals = json.loads(again.stdout)["php"]["funnel"]["totals"]
+    assert totals["replies_reused_from_published"] == 3
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    offline = CliRunner().invoke(app, [*args, "--refresh-from", "someone/php-verified"])
+    assert offline.exit_code != 0
+    assert "cannot fetch the published dataset 'someone/php-verified'" in offline.output
+
+
 def test_push_to_hub_offline_fails_cleanly(
     job: tuple[Path, Path, list[str]], sandbox: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -147,6 +176,21 @@ def test_unknown_backend_lists_the_known_ones(job: tuple[Path, Path, list[str]])
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     assert "unknown backend 'nope'; available: llamacpp, openai, vllm, fake" in result.output
+
+
+def test_budget_tokens_caps_the_search_and_is_recorded(
+    job: tuple[Path, Path, list[str]], sandbox: object
+) -> None:
+    _, out, args = job
+    bad = CliRunner().invoke(app, [*args, "--keep", "all", "--budget-tokens", "100"])
+    assert bad.exit_code == 2 and "with --keep first" in bad.output
+    # neg's first reply (30 tokens, the fake's) spends the budget: no repair starts.
+    result = CliRunner().invoke(app, [*args, "--budget-tokens", "30", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)["php"]
+    assert summary["settings"]["budget_tokens"] == 30
+    assert summary["train_rows"] == 1  # add; neg's repair, which would pass, never ran
+    assert summary["funnel"]["totals"]["follow_ups_over_the_token_budget"] == 1
 
 
 def test_every_target_translates_into_a_config_of_its_own(

@@ -27,6 +27,7 @@ class GenResult:
     completion_tokens: int = 0
     seconds: float = 0.0
     error: str | None = None  # the backend failed for this request after its retries
+    key: str = ""  # the generation cache's key for the request (set by the Generator)
 
 
 class Backend(Protocol):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from codefactory.core.cache import Cache, make_key
 from codefactory.core.languages import Language
@@ -57,7 +57,11 @@ class Generator:
             hit = self.cache.get("generation", key) if self.cache else None
             if hit is not None:
                 results[i] = GenResult(
-                    hit["text"], hit["prompt_tokens"], hit["completion_tokens"], hit["seconds"]
+                    hit["text"],
+                    hit["prompt_tokens"],
+                    hit["completion_tokens"],
+                    hit["seconds"],
+                    key=key,
                 )
                 with self._lock:
                     self.totals.from_cache += 1
@@ -68,6 +72,7 @@ class Generator:
             fresh = self.backend.generate([request for _, _, request in todo])
             busy = time.monotonic() - started
             for (i, key, _), result in zip(todo, fresh, strict=True):
+                result = replace(result, key=key)
                 results[i] = result
                 if result.error is None and self.cache:
                     self.cache.put(

@@ -68,16 +68,22 @@ def _child_setup() -> None:
 
 
 def _clean() -> None:
-    """Nothing of one run reaches the next: its processes (daemons too) and its files."""
+    """Nothing of one run reaches the next: its processes (daemons too) and its files, in
+    every place the sandbox lets a run write (/tmp, and /dev/shm for shared memory)."""
     with contextlib.suppress(OSError):
         os.kill(-1, signal.SIGKILL)  # every process this uid may signal but this one
-    for name in os.listdir("/tmp"):
-        path = os.path.join("/tmp", name)
-        if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            with contextlib.suppress(OSError):
-                os.unlink(path)
+    for folder in ("/tmp", "/dev/shm"):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            path = os.path.join(folder, name)
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
 
 
 def _run(program: str, data: dict[str, Any], seed: int) -> Result:

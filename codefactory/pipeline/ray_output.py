@@ -1,0 +1,170 @@
+"""The end of every pass of a Ray run, on a worker: `Sink` turns the records that reached it
+into dataset rows and the next passes' work, and writes both as staged Parquet shards. Only a
+small `sink` row per batch (what was written, which functions verified) goes on to the driver,
+with the stages' tallies: the driver never holds the records, nor the rows until the end.
+
+    staging/rows/<uuid>.parquet        dataset rows (ROW_SCHEMA) with the function's `_order`
+    staging/pending/<pass>/<uuid>...   repair attempts made of this pass's failures
+
+`staged_pairs` then reads the rows back in the driver for the global steps (keep=first, the
+split, dedup, decontamination: pipeline/rows.py, curate/) and the dataset writer. A shard is
+written under a temporary name and renamed, so a worker that dies mid-write leaves nothing
+half-written; a batch that Ray retries after a lost node can leave its rows twice, so rows are
+told apart by (function, sample, round) and each is read once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from codefactory.core.languages import Language
+from codefactory.dataset.writer import row_table
+from codefactory.pipeline.plan import Dropped
+from codefactory.pipeline.ray_rows import DROPPED, LIVE, SINK, row, table
+from codefactory.pipeline.rows import judged_row, unjudged_row
+from codefactory.pipeline.specs import PlanSpec
+from codefactory.pipeline.stage import Drop
+from codefactory.pipeline.work import Function, Judged
+
+ORDER = "_order"
+PENDING_SCHEMA = pa.schema([("record", pa.binary()), ("order", pa.int64()), ("sample", pa.int64())])
+
+
+@dataclass(frozen=True)
+class RowMaker:
+    """What a row needs beyond its record: the target, the model and backend that made it, and
+    whether the rows were given (verify: a row that was never judged is still reported)."""
+
+    target: Language
+    model: str
+    backend: str
+    given: bool
+
+
+class Sink:
+    """A Ray Data step: rows and the next passes' attempts to staged shards, tallies on."""
+
+    def __init__(
+        self,
+        staging: str,
+        pass_index: int,
+        maker: RowMaker,
+        spec: PlanSpec,
+    ) -> None:
+        self.staging = Path(staging)
+        self.pass_index = pass_index
+        self.maker = maker
+        self.retry: Callable[[Dropped], Any | None] | None = spec.retry()
+        self.budget_stops = 0  # what the follow-up had refused when last told (--budget-tokens)
+
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        out: list[dict[str, Any]] = []
+        rows: list[dict[str, Any]] = []
+        pending: list[tuple[Any, int]] = []
+        verified: list[int] = []
+        notes: dict[str, int] = {}
+        m = self.maker
+        for r in batch.to_pylist():
+            status = r["status"]
+            if status not in (LIVE, DROPPED):  # tallies, a fatal: to the driver
+                out.append(r)
+                continue
+            record = pickle.loads(r["record"])
+            if status == LIVE:
+                rows.append(_ordered(record, judged_row(record, m.target, m.model, m.backend)))
+                verified.append(record.function.order)
+                continue
+            dropped = Dropped(r["stage"], record, Drop(r["reason"], r["detail"], record))
+            if isinstance(record, Judged):
+                rows.append(_ordered(record, judged_row(record, m.target, m.model, m.backend)))
+            elif m.given:
+                function = record if isinstance(record, Function) else record.function
+                rows.append(_ordered(record, unjudged_row(function, dropped.drop, m.target)))
+            again = self._retried(dropped, notes)
+            if again is not None:
+                pending.append((again, again.sample_index))
+        if rows:
+            table_ = row_table(rows).append_column(
+                ORDER, pa.array([x[ORDER] for x in rows], pa.int64())
+            )
+            _write(table_, self.staging / "rows")
+        _write(_pending(pending), self.staging / "pending" / str(self.pass_index))
+        stops = getattr(self.retry, "budget_stops", 0)
+        if stops > self.budget_stops:
+            notes["follow_ups_over_the_token_budget"] = stops - self.budget_stops
+            self.budget_stops = stops
+        wrote = {"rows": len(rows), "pending": len(pending)}
+        out.append(row(SINK, detail=json.dumps({**wrote, "verified": verified, "notes": notes})))
+        return table(out)
+
+    def _retried(self, dropped: Dropped, notes: dict[str, int]) -> Any | None:
+        """The plan's loop back; a bug in it costs that record's follow-up, counted (as
+        locally), never the run."""
+        if self.retry is None:
+            return None
+        try:
+            return self.retry(dropped)
+        except Exception as exc:
+            note = f"internal error: {type(exc).__name__}: {exc}"[:120]
+            notes[note] = notes.get(note, 0) + 1
+            return None
+
+
+def _ordered(record: Any, dataset_row: dict[str, Any]) -> dict[str, Any]:
+    function = record if isinstance(record, Function) else record.function
+    return {**dataset_row, ORDER: function.order}
+
+
+def _pending(items: list[tuple[Any, int]]) -> pa.Table:
+    return pa.Table.from_pydict(
+        {
+            "record": [pickle.dumps(r) for r, _ in items],
+            "order": [r.function.order for r, _ in items],
+            "sample": [s for _, s in items],
+        },
+        schema=PENDING_SCHEMA,
+    )
+
+
+def _write(data: pa.Table, folder: Path) -> None:
+    """One shard, whole or not at all: written under a name readers skip, then renamed."""
+    if not data.num_rows:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    name = uuid.uuid4().hex
+    partial = folder / f".{name}.parquet.partial"
+    pq.write_table(data, partial)
+    os.replace(partial, folder / f"{name}.parquet")
+
+
+def shards(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+
+
+def staged_pairs(staging: Path) -> list[tuple[int, dict[str, Any]]]:
+    """Every staged row once, as (function order, row): what pipeline/rows.py splits."""
+    seen: set[tuple[int, int, int]] = set()
+    pairs: list[tuple[int, dict[str, Any]]] = []
+    for dataset_row in _staged_rows(staging / "rows"):
+        order = int(dataset_row.pop(ORDER))
+        key = (order, dataset_row.get("sample_index") or 0, dataset_row.get("repair_round") or 0)
+        if key not in seen:
+            seen.add(key)
+            pairs.append((order, dataset_row))
+    return pairs
+
+
+def _staged_rows(folder: Path) -> Iterator[dict[str, Any]]:
+    for path in shards(folder):
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=1024):
+            yield from batch.to_pylist()
