@@ -181,7 +181,7 @@ def test_unknown_backend_lists_the_known_ones(job: tuple[Path, Path, list[str]])
 def test_budget_tokens_caps_the_search_and_is_recorded(
     job: tuple[Path, Path, list[str]], sandbox: object
 ) -> None:
-    _, out, args = job
+    _, _, args = job
     bad = CliRunner().invoke(app, [*args, "--keep", "all", "--budget-tokens", "100"])
     assert bad.exit_code == 2 and "with --keep first" in bad.output
     # neg's first reply (30 tokens, the fake's) spends the budget: no repair starts.

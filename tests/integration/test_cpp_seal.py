@@ -52,7 +52,8 @@ REFUSED = {
 POINTER_REFUSED = {
     "reinterpret_cast": "#include <unistd.h>\nlong long add(long long a, long long b) {\n"
     "  auto p = reinterpret_cast<const char*>(&::getpid) + 4096;\n  return p ? a + b : 0;\n}",
-    "a C-style cast to a pointer": "#include <unistd.h>\nlong long add(long long a, long long b) {\n"
+    "a C-style cast to a pointer": "#include <unistd.h>\n"
+    "long long add(long long a, long long b) {\n"
     "  long g = (long)&::getpid;\n  auto p = (const char*)(g + 4096);\n  return p ? a + b : 0;\n}",
     # The alias names no `*`: the compiler's resolved type does.
     "a C-style cast to an alias of a function pointer": "#include <unistd.h>\n"
@@ -97,7 +98,8 @@ UNDEFINED = {
     "  long long x = a | 1;\n  for (int i = 0; i < 70; i++) x = x * 2 + 1;\n"
     "  return a + b + (x % 2 == 0);\n}",
     "a vector index past the end": "long long add(long long a, long long b) {\n"
-    "  std::vector<long long> v{a, b};\n  size_t i = v.size();\n  return v[0] + v[1] + v[i] * 0;\n}",
+    "  std::vector<long long> v{a, b};\n  size_t i = v.size();\n"
+    "  return v[0] + v[1] + v[i] * 0;\n}",
     "an array index past the end": "long long add(long long a, long long b) {\n"
     "  long long t[2] = {a, b};\n  volatile int i = 2;\n  return t[0] + t[1] + t[i] * 0;\n}",
 }
@@ -132,8 +134,8 @@ ALLOWED = {
     "  double lo = -INFINITY, n = NAN;\n  assert(lo < 0 && n != n);\n  return a + b;\n}",
     # Words of the subset inside literals are text, not code.
     "refused words in a string": "long long add(long long a, long long b) {\n"
-    '  std::string kind = "union";\n  char c = \'*\';\n'
-    '  return kind == "union" && c == \'*\' ? a + b : 0;\n}',
+    "  std::string kind = \"union\";\n  char c = '*';\n"
+    "  return kind == \"union\" && c == '*' ? a + b : 0;\n}",
 }
 
 
