@@ -123,7 +123,12 @@ def translate(
             help="Repair rounds with the failure shown. Default: the model's measured best."
         ),
     ] = None,
-    temperature: Annotated[float, typer.Option(help="For samples after the first.")] = 0.7,
+    temperature: Annotated[
+        float,
+        typer.Option(
+            help="For samples after the first (0.8: measured best, benchmarks/RESULTS.md)."
+        ),
+    ] = 0.8,
     budget_tokens: Annotated[
         int | None,
         typer.Option(

@@ -57,7 +57,7 @@ class Settings:
     model: str
     samples: int = 1
     repair: int = 2
-    temperature: float = 0.7  # for samples after the first, which is greedy
+    temperature: float = 0.8  # for samples after the first, which is greedy (bench_search.py)
     seed: int = 0
     keep: Keep = "first"
     max_tokens: int = 1024

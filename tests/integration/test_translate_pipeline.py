@@ -237,7 +237,7 @@ def test_search_runs_sample_after_sample_and_stops_at_the_first_pass(
     # Sample k+1 only once sample k and its repair failed; nothing after the pass (no sample 3).
     assert calls == [(0, 0), (0, 1), (1, 0), (1, 1), (2, 0)]
     temperatures = {r.seed: r.temperature for r in backend.calls if "def add" in r.messages[1][1]}
-    assert temperatures == {0: 0.0, 1: 0.7, 2: 0.7}
+    assert temperatures == {0: 0.0, 1: 0.8, 2: 0.8}
     (row,) = [r for r in outcome.train if r["task_id"] == "add"]
     assert (row["sample_index"], row["repair_round"]) == (2, 0)
     assert outcome.funnel.to_json()["totals"]["samples_skipped_after_a_pass"] == 1  # sample 3

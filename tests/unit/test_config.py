@@ -50,7 +50,7 @@ def test_the_command_line_beats_the_file_which_beats_the_defaults(
     assert kw["samples"] == 5  # command line
     assert (kw["model"], kw["repair"], kw["target"]) == ("from-file", 1, "php,lua")  # file
     assert kw["input_path"] == Path("functions.jsonl")
-    assert kw["temperature"] == 0.7 and kw["backend_name"] == "llamacpp"  # defaults
+    assert kw["temperature"] == 0.8 and kw["backend_name"] == "llamacpp"  # defaults
     assert kw["output"] == Path("translations-php-lua")
     assert kw["hub_repo"] == "me/verified"
     curation = kw["curation"]
