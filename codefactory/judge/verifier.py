@@ -19,13 +19,12 @@ from codefactory.core.cache import Cache, make_key
 from codefactory.core.languages import Language
 from codefactory.core.schema import RunResult, Source, Status, TestCase, Verdict, sha256, tests_hash
 from codefactory.core.value_types import Untypable
-from codefactory.core.values import dumps, loads
 from codefactory.judge.decide import decide
 from codefactory.judge.fingerprint import judge_fingerprint
 from codefactory.judge.protocol import new_nonce
 from codefactory.judge.syntax_gate import SyntaxGate, SyntaxResult
 from codefactory.sandbox.docker_sandbox import DockerSandbox
-from codefactory.suite.oracle import OracleResult, run_oracle
+from codefactory.suite.oracle import OracleResult, oracle_from_json, oracle_to_json, run_oracle
 
 INFRA_RETRIES = 3
 DAEMON_WAIT_S = 120.0
@@ -96,10 +95,10 @@ class Verifier:
         determinism check compares two), so each is cached on its own."""
         key = make_key("oracle", source.key, self.image_id(python), judge_fingerprint(python), run)
         if self.cache and (hit := self.cache.get("oracle", key)) is not None:
-            return _oracle_from_json(hit)
+            return oracle_from_json(hit)
         result = run_oracle(source, self.run_program)
         if self.cache and not result.infra_error:
-            self.cache.put("oracle", key, _oracle_to_json(result))
+            self.cache.put("oracle", key, oracle_to_json(result))
         return result
 
     # -- candidates ---------------------------------------------------------------------------
@@ -170,24 +169,3 @@ class Verifier:
             return Verdict(Status.UNSUPPORTED, 0, len(cases), {"error": f"cannot be typed: {exc}"})
         verdict = decide(self.run_program(lang, program, nonce), cases, nonce, lang)
         return replace(verdict, code=syntax.code)
-
-
-def _oracle_to_json(result: OracleResult) -> dict[str, object]:
-    return {
-        "cases": [
-            [c.id, dumps(list(c.inputs)), dumps(c.expected), c.relation.to_json()]
-            for c in result.cases
-        ],
-        "dropped": result.dropped,
-        "error": result.error,
-    }
-
-
-def _oracle_from_json(data: dict[str, object]) -> OracleResult:
-    from codefactory.core.equality import Relation
-
-    cases = tuple(
-        TestCase(int(cid), tuple(loads(inputs)), loads(expected), Relation.from_json(rel))
-        for cid, inputs, expected, rel in data["cases"]  # type: ignore[attr-defined]
-    )
-    return OracleResult(cases, dict(data["dropped"]), data["error"])  # type: ignore[call-overload,arg-type]

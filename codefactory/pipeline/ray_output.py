@@ -37,7 +37,7 @@ from codefactory.pipeline.stage import Drop
 from codefactory.pipeline.work import Function, Judged
 
 ORDER = "_order"
-PENDING_SCHEMA = pa.schema([("record", pa.binary()), ("order", pa.int64()), ("sample", pa.int64())])
+PENDING_SCHEMA = pa.schema([("record", pa.binary()), ("order", pa.int64())])
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class Sink:
     def __call__(self, batch: pa.Table) -> pa.Table:
         out: list[dict[str, Any]] = []
         rows: list[dict[str, Any]] = []
-        pending: list[tuple[Any, int]] = []
+        pending: list[Any] = []
         verified: list[int] = []
         notes: dict[str, int] = {}
         m = self.maker
@@ -92,7 +92,7 @@ class Sink:
                 rows.append(_ordered(record, unjudged_row(function, dropped.drop, m.target)))
             again = self._retried(dropped, notes)
             if again is not None:
-                pending.append((again, again.sample_index))
+                pending.append(again)
         if rows:
             table_ = row_table(rows).append_column(
                 ORDER, pa.array([x[ORDER] for x in rows], pa.int64())
@@ -125,13 +125,9 @@ def _ordered(record: Any, dataset_row: dict[str, Any]) -> dict[str, Any]:
     return {**dataset_row, ORDER: function.order}
 
 
-def _pending(items: list[tuple[Any, int]]) -> pa.Table:
+def _pending(items: list[Any]) -> pa.Table:
     return pa.Table.from_pydict(
-        {
-            "record": [pickle.dumps(r) for r, _ in items],
-            "order": [r.function.order for r, _ in items],
-            "sample": [s for _, s in items],
-        },
+        {"record": [pickle.dumps(r) for r in items], "order": [r.function.order for r in items]},
         schema=PENDING_SCHEMA,
     )
 

@@ -112,21 +112,16 @@ class PythonRenderer:
         calls: Sequence[tuple[int, str]],
         nonce: str,
     ) -> str:
-        replacements = {
-            "__PREFIX__": repr(f"{MARKER} {nonce}"),
-            "__CASE_S__": repr(self.case_timeout_s),
-            "__VALUES_SRC__": repr(inspect.getsource(values)),
-            "__SETUP__": repr(setup),
-            "__SOURCE__": repr(source),
-            "__ENTRY__": repr(entry_point),
-            "__CALLS__": repr(list(calls)),
-            "__CLOCK__": "",
-        }
-        return fill_template(_DRIVER, replacements)
+        return self._driver(source, setup, entry_point, nonce, repr(list(calls)), "")
 
     def oracle_child(self, source: str, setup: str, entry_point: str, nonce: str) -> str:
         """The oracle's driver as one run of the tests run (suite/combined.py): its calls and
         its clock shift come from the JSON file named by its first argument."""
+        return self._driver(source, setup, entry_point, nonce, "_CF_IN['calls']", _CLOCK_SHIFT)
+
+    def _driver(
+        self, source: str, setup: str, entry_point: str, nonce: str, calls: str, clock: str
+    ) -> str:
         replacements = {
             "__PREFIX__": repr(f"{MARKER} {nonce}"),
             "__CASE_S__": repr(self.case_timeout_s),
@@ -134,8 +129,8 @@ class PythonRenderer:
             "__SETUP__": repr(setup),
             "__SOURCE__": repr(source),
             "__ENTRY__": repr(entry_point),
-            "__CALLS__": "_CF_IN['calls']",
-            "__CLOCK__": _CLOCK_SHIFT,
+            "__CALLS__": calls,
+            "__CLOCK__": clock,
         }
         return fill_template(_DRIVER, replacements)
 
