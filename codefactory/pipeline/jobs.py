@@ -30,7 +30,7 @@ from codefactory.generation.prompts import EXAMPLES_BY_DEFAULT
 from codefactory.pipeline.compose import Result, Settings
 from codefactory.pipeline.engines import check_engine, translate_engine, verify_engine
 from codefactory.pipeline.local import Progress
-from codefactory.pipeline.progress import make_progress
+from codefactory.pipeline.progress import WithTotals, bar_totals, make_progress
 from codefactory.sources.shards import SAMPLE, Input, Shard, open_input
 from codefactory.sources.source_row import SourceRow
 from codefactory.suite.build import TestOptions
@@ -323,7 +323,8 @@ def _progress(
             elif stage == "verified" or (stage == "parsed" and dropped):
                 progress.advance(judge, kept + dropped if stage == "verified" else dropped)
 
-        yield advance
+        # the Ray engine tells totals as it learns them: the input's rows, each pass's follow-ups
+        yield WithTotals(advance, bar_totals(progress, {"read": tests, "candidates": generate}))
 
 
 def _report(console: Console, quiet: bool, title: str, result: Result) -> None:

@@ -4,6 +4,8 @@ then; nothing under --quiet."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
@@ -64,3 +66,30 @@ def make_progress(console: Console, quiet: bool = False) -> Progress:
         disable=quiet,
         transient=False,
     )
+
+
+@dataclass(frozen=True)
+class WithTotals:
+    """An executor's progress callback, `(stage, kept, dropped)`, that also takes a stage's total
+    once the executor knows it: `total(stage, n)`, the records `stage` will have counted when
+    the work known now is done. The Ray engine tells the first stage's (the input's rows, once
+    its read tasks counted them) and, before each later pass, that of the stage the pass
+    starts at (the follow-ups the pass before staged; each pass can raise it). The local
+    engine tells none: its command counts the rows before it starts."""
+
+    advance: Callable[[str, int, int], None]
+    total: Callable[[str, int], None]
+
+    def __call__(self, stage: str, kept: int, dropped: int) -> None:
+        self.advance(stage, kept, dropped)
+
+
+def bar_totals(progress: Progress, bars: Mapping[str, TaskID | None]) -> Callable[[str, int], None]:
+    """`WithTotals.total` for a command's bars: a stage's total becomes its bar's."""
+
+    def total(stage: str, n: int) -> None:
+        bar = bars.get(stage)
+        if bar is not None:
+            progress.update(bar, total=n)
+
+    return total

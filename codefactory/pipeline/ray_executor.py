@@ -24,6 +24,8 @@ and every pass ends in a sink step (pipeline/ray_output.py) that writes the rows
 passes' attempts as staged Parquet shards: what reaches the driver is a few counts per batch,
 never a record, so its memory does not grow with the input. After the last pass the driver
 reads the staged rows back for the global steps (keep=first, split, curation) and the writer.
+A progress that takes totals (pipeline/progress.py `WithTotals`) gets those the driver knows:
+the input's rows once the read tasks counted them, and before each later pass its follow-ups.
 With keep=first and several samples, samples are passes too: the plan's follow-up
 (compose.NextAttempt) starts sample k+1 once sample k and its repairs failed.
 
@@ -53,7 +55,8 @@ from codefactory.core.errors import BackendError, CodefactoryError
 from codefactory.pipeline.funnel import Funnel
 from codefactory.pipeline.local import Progress
 from codefactory.pipeline.plan import Outcome
-from codefactory.pipeline.ray_input import InputDatasource, StagedDatasource
+from codefactory.pipeline.progress import WithTotals
+from codefactory.pipeline.ray_input import InputDatasource, StagedDatasource, input_rows
 from codefactory.pipeline.ray_output import RowMaker, Sink, shards, staged_pairs
 from codefactory.pipeline.ray_rows import (
     DROPPED,
@@ -272,6 +275,8 @@ class RayExecutor:
         self.containers: Counter[str] = Counter()
         self.container_nodes: Counter[str] = Counter()  # node id -> containers it started
         self.records_at_driver = 0  # records that reached the driver: none, by design
+        self.advanced: Counter[str] = Counter()  # what each stage told the progress, all in all
+        self._counts: Path | None = None  # pass 0: where the read tasks report their rows
 
     def run(self, spec: PlanSpec, source: Input) -> RayOutcome:
         started = time.monotonic()
@@ -311,19 +316,32 @@ class RayExecutor:
         repair attempts and (keep=first) next samples of the functions still unverified."""
         verified: set[int] = set()  # keep=first: functions with a verified candidate
         retry_to = next((i for i, c in enumerate(spec.stage_classes) if c.name == spec.retry_to), 0)
-        ds = ray.data.read_datasource(InputDatasource(source), num_cpus=LIGHT_CPUS)
+        self._counts = staging / "read"
+        ds = ray.data.read_datasource(InputDatasource(source, self._counts), num_cpus=LIGHT_CPUS)
         start = 0
         while True:
             index = self.passes
             counts = self._pass(spec, start, ds, funnel, service, staging, index, maker, verified)
             self.passes += 1
+            self._input_total(spec)  # all read by now, if no batch told it yet
+            self._counts = None
             if not counts.pending:
                 return
             start = retry_to
             files = shards(staging / "pending" / str(index))
-            ds = ray.data.read_datasource(
-                StagedDatasource(files, frozenset(verified)), num_cpus=LIGHT_CPUS
-            )
+            staged = StagedDatasource(files, frozenset(verified))
+            if isinstance(self.progress, WithTotals):  # every follow-up is one record there
+                self.progress.total(spec.retry_to, self.advanced[spec.retry_to] + staged.count())
+            ds = ray.data.read_datasource(staged, num_cpus=LIGHT_CPUS)
+
+    def _input_total(self, spec: PlanSpec) -> None:
+        """Pass 0: the input's rows, the first stage's total, once every read task counted."""
+        if self._counts is None or not isinstance(self.progress, WithTotals):
+            return
+        rows = input_rows(self._counts)
+        if rows is not None:
+            self.progress.total(spec.stage_classes[0].name, rows)
+            self._counts = None
 
     def _pass(
         self,
@@ -383,6 +401,7 @@ class RayExecutor:
                     fatal = pickle.loads(r["record"])
                 elif status in (LIVE, DROPPED):
                     self.records_at_driver += 1
+            self._input_total(spec)
         if fatal is not None:
             raise fatal
         return counts
@@ -391,7 +410,7 @@ class RayExecutor:
         passed = int(tally.get("passed", 0))
         if passed:
             funnel.add(stage, passed)
-            self.progress(stage, passed, 0)
+            self._advance(stage, passed, 0)
         drops: dict[str, int] = tally["drops"]
         funnel.add(stage, tally["kept"])
         for reason, n in drops.items():
@@ -400,7 +419,7 @@ class RayExecutor:
         for note, n in tally["notes"].items():
             funnel.note(note, n)
         if tally["records_kept"] or drops:
-            self.progress(stage, tally["records_kept"], sum(drops.values()))
+            self._advance(stage, tally["records_kept"], sum(drops.values()))
         generation = tally.get("generation")
         if generation:
             g = self.generation
@@ -415,6 +434,10 @@ class RayExecutor:
         if started:
             self.container_nodes[tally["node"]] += sum(started.values())
         self.skipped += int(tally.get("skipped", 0))
+
+    def _advance(self, stage: str, kept: int, dropped: int) -> None:
+        self.advanced[stage] += kept + dropped
+        self.progress(stage, kept, dropped)
 
 
 def _maker(spec: PlanSpec, model: str) -> RowMaker:

@@ -3,18 +3,21 @@ into dataset rows and the next passes' work, and writes both as staged Parquet s
 small `sink` row per batch (what was written, which functions verified) goes on to the driver,
 with the stages' tallies: the driver never holds the records, nor the rows until the end.
 
-    staging/rows/<uuid>.parquet        dataset rows (ROW_SCHEMA) with the function's `_order`
-    staging/pending/<pass>/<uuid>...   repair attempts made of this pass's failures
+    staging/rows/<batch>.<uuid>.parquet        dataset rows (ROW_SCHEMA) with `_order`
+    staging/pending/<pass>/<batch>.<uuid>...   repair attempts made of this pass's failures
 
 `staged_pairs` then reads the rows back in the driver for the global steps (keep=first, the
 split, dedup, decontamination: pipeline/rows.py, curate/) and the dataset writer. A shard is
 written under a temporary name and renamed, so a worker that dies mid-write leaves nothing
-half-written; a batch that Ray retries after a lost node can leave its rows twice, so rows are
-told apart by (function, sample, round) and each is read once.
+half-written. A batch that Ray runs again after a lost node stages its shards again; `<batch>`
+names what the batch held (its records' functions and attempts), so `shards` reads one
+staging of each batch: the next pass gets each follow-up once and counts it once. Rows are
+also told apart by (function, sample, round), and each is read once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pickle
@@ -34,7 +37,7 @@ from codefactory.pipeline.ray_rows import DROPPED, LIVE, SINK, row, table
 from codefactory.pipeline.rows import judged_row, unjudged_row
 from codefactory.pipeline.specs import PlanSpec
 from codefactory.pipeline.stage import Drop
-from codefactory.pipeline.work import Function, Judged
+from codefactory.pipeline.work import Attempt, Candidate, Function, Judged
 
 ORDER = "_order"
 PENDING_SCHEMA = pa.schema([("record", pa.binary()), ("order", pa.int64())])
@@ -73,6 +76,7 @@ class Sink:
         pending: list[Any] = []
         verified: list[int] = []
         notes: dict[str, int] = {}
+        units: list[str] = []
         m = self.maker
         for r in batch.to_pylist():
             status = r["status"]
@@ -80,6 +84,7 @@ class Sink:
                 out.append(r)
                 continue
             record = pickle.loads(r["record"])
+            units.append(_unit(status, record))
             if status == LIVE:
                 rows.append(_ordered(record, judged_row(record, m.target, m.model, m.backend)))
                 verified.append(record.function.order)
@@ -93,12 +98,13 @@ class Sink:
             again = self._retried(dropped, notes)
             if again is not None:
                 pending.append(again)
+        batch_id = _batch_id(self.pass_index, units)
         if rows:
             table_ = row_table(rows).append_column(
                 ORDER, pa.array([x[ORDER] for x in rows], pa.int64())
             )
-            _write(table_, self.staging / "rows")
-        _write(_pending(pending), self.staging / "pending" / str(self.pass_index))
+            _write(table_, self.staging / "rows", batch_id)
+        _write(_pending(pending), self.staging / "pending" / str(self.pass_index), batch_id)
         stops = getattr(self.retry, "budget_stops", 0)
         if stops > self.budget_stops:
             notes["follow_ups_over_the_token_budget"] = stops - self.budget_stops
@@ -120,6 +126,25 @@ class Sink:
             return None
 
 
+def _unit(status: str, record: Any) -> str:
+    """The unit of work a record is: its function and, from the prompt on, its attempt. The
+    same each time a batch runs, whatever its records' timings."""
+    if isinstance(record, Function):
+        return f"{status} {record.order}"
+    candidate = getattr(record, "candidate", record)  # a Parsed or Judged holds its candidate
+    attempt = candidate.attempt if isinstance(candidate, Candidate) else candidate
+    if not isinstance(attempt, Attempt):  # a given candidate (verify)
+        return f"{status} {record.function.order}"
+    where = (attempt.function.order, attempt.purpose, attempt.sample_index, attempt.repair_round)
+    return f"{status} {where}"
+
+
+def _batch_id(pass_index: int, units: list[str]) -> str:
+    """A batch's name: what it held, so a batch run twice stages under one name."""
+    text = "\n".join([str(pass_index), *sorted(units)])
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
 def _ordered(record: Any, dataset_row: dict[str, Any]) -> dict[str, Any]:
     function = record if isinstance(record, Function) else record.function
     return {**dataset_row, ORDER: function.order}
@@ -132,19 +157,23 @@ def _pending(items: list[Any]) -> pa.Table:
     )
 
 
-def _write(data: pa.Table, folder: Path) -> None:
+def _write(data: pa.Table, folder: Path, batch_id: str) -> None:
     """One shard, whole or not at all: written under a name readers skip, then renamed."""
     if not data.num_rows:
         return
     folder.mkdir(parents=True, exist_ok=True)
-    name = uuid.uuid4().hex
+    name = f"{batch_id}.{uuid.uuid4().hex}"  # each staging its own file: no write replaces one
     partial = folder / f".{name}.parquet.partial"
     pq.write_table(data, partial)
     os.replace(partial, folder / f"{name}.parquet")
 
 
 def shards(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+    """A folder's staged shards, one staging of each batch (a batch Ray ran twice has two)."""
+    first: dict[str, Path] = {}
+    for path in sorted(folder.glob("*.parquet")) if folder.is_dir() else []:
+        first.setdefault(path.name.partition(".")[0], path)
+    return list(first.values())
 
 
 def staged_pairs(staging: Path) -> list[tuple[int, dict[str, Any]]]:

@@ -14,19 +14,21 @@ from codefactory.sources.source_row import SourceRow
 SNIFF_BYTES = 8192  # a NUL byte in the first 8 KiB: a binary file, not text
 
 
-def read_jsonl(path: Path) -> Iterator[SourceRow]:
+def read_jsonl(path: Path, name: str = "") -> Iterator[SourceRow]:
     """MBPP-form or HumanEval-form JSONL. A bad line is a row with an error, never a crash; a
-    line over MAX_LINE_BYTES is skipped in chunks, never held whole."""
+    line over MAX_LINE_BYTES is skipped in chunks, never held whole. A row without `task_id` is
+    `<name>:<line number>`, `name` the file's stem unless given (sources/shards.py)."""
+    name = name or path.stem
     with path.open("rb") as handle:
         if b"\0" in handle.read(SNIFF_BYTES):
             why = f"binary file, not JSONL: {path.name} has a NUL byte in its first 8 KiB"
-            yield SourceRow(path.stem, None, why)
+            yield SourceRow(name, None, why)
             return
         handle.seek(0)
         number = 0
         while raw_line := handle.readline(MAX_LINE_BYTES + 1):
             number += 1
-            fallback_id = f"{path.stem}:{number}"
+            fallback_id = f"{name}:{number}"
             if len(raw_line) > MAX_LINE_BYTES and not raw_line.endswith(b"\n"):
                 total = len(raw_line) + _skip_line(handle)
                 why = f"JSONL line over MAX_LINE_BYTES ({size(MAX_LINE_BYTES)}): line {number}"

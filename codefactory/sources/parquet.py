@@ -14,9 +14,11 @@ from codefactory.sources.source_row import SourceRow
 BATCH_ROWS = 256  # rows decoded at once: memory is a batch's, whatever the file's size
 
 
-def read_parquet(path: Path) -> Iterator[SourceRow]:
-    """Rows as the JSONL reader makes them; a row without `task_id` is `<stem>:<row number>`.
-    A file that is not Parquet is one row with why, never a crash."""
+def read_parquet(path: Path, name: str = "") -> Iterator[SourceRow]:
+    """Rows as the JSONL reader makes them; a row without `task_id` is `<name>:<row number>`,
+    `name` the file's stem unless given. A file that is not Parquet is one row with why, never
+    a crash."""
+    name = name or path.stem
     try:
         handle = pq.ParquetFile(path)
         batches = handle.iter_batches(batch_size=BATCH_ROWS)
@@ -24,9 +26,9 @@ def read_parquet(path: Path) -> Iterator[SourceRow]:
         for batch in batches:
             for row in batch.to_pylist():
                 number += 1
-                yield source_row(row, f"{path.stem}:{number}", path.name)
+                yield source_row(row, f"{name}:{number}", path.name)
     except (pa.ArrowException, OSError) as exc:
-        yield SourceRow(path.stem, None, f"unreadable Parquet file {path.name}: {exc}"[:300])
+        yield SourceRow(name, None, f"unreadable Parquet file {path.name}: {exc}"[:300])
 
 
 def source_row(row: dict[str, object], fallback_id: str, origin: str) -> SourceRow:
