@@ -25,13 +25,25 @@ from typing import Any
 import datasets
 
 ROOT = Path(__file__).resolve().parents[1]
+# The venv's editable install of codefactory finds the package ahead of PYTHONPATH, so each side
+# drops that finder and imports codefactory from its own tree (argv[1]), and says which it ran.
+BOOT = """
+import sys
+sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in repr(f)]
+sys.path.insert(0, sys.argv[1])
+import codefactory
+print(codefactory.__file__, file=sys.stderr)
+from codefactory.cli.app import main
+sys.argv = ["codefactory", *sys.argv[2:]]
+main()
+"""
 
 
 def run_side(code: Path, scratch: Path, name: str, limit: int) -> dict[str, Any]:
     out = scratch / f"out-{name}"
-    env = {**os.environ, "PYTHONPATH": str(code), "CODEFACTORY_CACHE": str(scratch / name)}
-    command = [sys.executable, "-m", "codefactory", "translate", "--target", "php"]
-    command += ["--output", str(out), "--limit", str(limit), "--quiet", "--json"]
+    env = {**os.environ, "CODEFACTORY_CACHE": str(scratch / name)}
+    args = ["translate", "--target", "php", "--output", str(out), "--limit", str(limit)]
+    command = [sys.executable, "-c", BOOT, str(code), *args, "--quiet", "--json"]
     stdout, stderr = scratch / f"{name}.out", scratch / f"{name}.err"
     started = time.monotonic()
     with stdout.open("wb") as o, stderr.open("wb") as e:
@@ -42,6 +54,9 @@ def run_side(code: Path, scratch: Path, name: str, limit: int) -> dict[str, Any]
         raise SystemExit(f"{name}: {status=}\n{stderr.read_text()[-2000:]}")
     lines = stdout.read_text().splitlines()
     summary = json.loads("\n".join(lines[lines.index("{") :]))["php"]
+    ran = stderr.read_text().splitlines()[0]
+    if not ran.startswith(str(code)):
+        raise SystemExit(f"{name} ran {ran}, not the code in {code}")
     totals = summary["funnel"]["totals"]
     busy = summary["generation_busy_s"]
     return {

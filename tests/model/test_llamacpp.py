@@ -44,10 +44,15 @@ def test_llamacpp_backend_on_a_tiny_random_model(tiny: Path) -> None:
     assert first.text == second.text  # same seed, greedy: deterministic
 
 
-def _interleaved_turns(model: str, prefix_reuse: bool, n_ctx: int = 4096) -> tuple[list[str], int]:
+def _interleaved_turns(
+    model: str, prefix_reuse: bool, n_ctx: int = 4096, padding: int = 0
+) -> tuple[list[str], int]:
     """Two conversations' first tries, a second sample of the first at T=0.8, then a repair
-    round of each: the replies, and the prompt tokens not prefilled again."""
-    a = (("system", "Translate Python into PHP."), ("user", "def inc(a):\n    return a + 1"))
+    round of each: the replies, and the prompt tokens not prefilled again. `padding` lines of
+    comment make the first prompt cross llama.cpp's 512-token batches."""
+    comment = "".join(f"# step {i}: add one to the number\n" for i in range(padding))
+    inc = f"{comment}def inc(a):\n    return a + 1"
+    a = (("system", "Translate Python into PHP."), ("user", inc))
     b = (("system", "Translate Python into PHP."), ("user", "def neg(a):\n    return -a"))
     backend = LlamaCppBackend(model, n_ctx=n_ctx, prefix_reuse=prefix_reuse)
     try:
@@ -76,8 +81,8 @@ def test_prompts_prefilled_once_reply_as_a_cold_prefill_on_a_tiny_model(tiny: Pa
 def test_prompts_prefilled_once_reply_bit_for_bit_as_a_cold_prefill_on_the_real_model() -> None:
     """The 0.5B's quantized kernels group a batch's tokens; reused prefixes stop at those groups,
     so every reply, the T=0.8 sample included, equals a cold prefill's."""
-    kept, reused = _interleaved_turns("qwen2.5-coder-0.5b", prefix_reuse=True)
-    cold, _ = _interleaved_turns("qwen2.5-coder-0.5b", prefix_reuse=False)
+    kept, reused = _interleaved_turns("qwen2.5-coder-0.5b", prefix_reuse=True, padding=45)
+    cold, _ = _interleaved_turns("qwen2.5-coder-0.5b", prefix_reuse=False, padding=45)
     assert reused > 0, "no exact grouping found on this machine: every prompt was prefilled cold"
     assert kept == cold
 
