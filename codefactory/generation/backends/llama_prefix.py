@@ -79,12 +79,6 @@ def _reset(llm: Any) -> None:
     llm._ctx.kv_cache_seq_rm(-1, 0, -1)
 
 
-@dataclass(frozen=True)
-class _State:
-    tokens: np.ndarray  # the exact prefix's token ids
-    data: bytes  # llama.cpp's state holding their KV cells
-
-
 class PrefillStates:
     """The exact prefixes of recent prompts, by their tokens. Before a prompt, the context gets
     the longest exact prefix it shares with one (loading a saved state only when the context
@@ -95,7 +89,8 @@ class PrefillStates:
         self.llm = llm
         self.grouping = grouping
         self.capacity = capacity_bytes
-        self.states: OrderedDict[bytes, _State] = OrderedDict()
+        # an exact prefix's token ids (intc bytes) -> llama.cpp's state holding their KV cells
+        self.states: OrderedDict[bytes, bytes] = OrderedDict()
         self.current: bytes | None = None  # the key of the state the context holds
         self.reused_tokens = 0  # prompt tokens not prefilled again, over the backend's life
         self.n_batch = int(llm.n_batch)  # how a cold prefill cuts a prompt into batches
@@ -119,17 +114,18 @@ class PrefillStates:
         prompt = np.asarray(tokens, dtype=np.intc)
         self._prompt = prompt
         best_key, best = None, 0
-        for key, state in self.states.items():
-            n = self._usable(_common_prefix(prompt, state.tokens), len(prompt))
+        for key in self.states:
+            shared = _common_prefix(prompt, np.frombuffer(key, dtype=np.intc))
+            n = self._usable(shared, len(prompt))
             if n > best or (n == best and n and key == self.current):
                 best_key, best = key, n
         if best_key is None or best < self.grouping.min_batch:
             self._cold()
             return 0
         if best_key != self.current:
-            state = self.states[best_key]
-            buffer = (ctypes.c_uint8 * len(state.data)).from_buffer_copy(state.data)
-            if self._set_state(buffer, len(state.data)) == 0:
+            data = self.states[best_key]
+            buffer = (ctypes.c_uint8 * len(data)).from_buffer_copy(data)
+            if self._set_state(buffer, len(data)) == 0:
                 del self.states[best_key]  # it would fail again
                 self._cold()
                 return 0
@@ -177,19 +173,17 @@ class PrefillStates:
         last = self._last_batch(n)
         if n - last < g.min_batch:  # a later prompt's cold prefill puts these in a longer batch
             exact = min(exact, last)
-        if self.llm.n_tokens < n or exact < g.min_batch:
-            self._cold()
-            return
-        if not self.llm._ctx.kv_cache_seq_rm(-1, exact, -1):
+        cut = self.llm.n_tokens >= n and exact >= g.min_batch
+        if not (cut and self.llm._ctx.kv_cache_seq_rm(-1, exact, -1)):
             self._cold()
             return
         self.llm.n_tokens = exact
         key = prompt[:exact].tobytes()
         for older in [k for k in self.states if key.startswith(k)]:
             del self.states[older]  # the new prefix holds all they hold
-        self.states[key] = _State(prompt[:exact].copy(), self._get_state())
+        self.states[key] = self._get_state()
         self.current = key
-        while sum(len(s.data) for s in self.states.values()) > self.capacity:
+        while sum(len(data) for data in self.states.values()) > self.capacity:
             evicted, _ = self.states.popitem(last=False)
             if evicted == self.current:
                 self.current = None
