@@ -171,8 +171,8 @@ def test_a_file_of_50000_functions_gives_the_first_1000_and_reports_the_rest(
             handle.write(f'def f{i}(a, b):\n    """doc"""\n    return [a * SCALE, b, {i}]\n\n')
     seconds, peak_mib, (counts, errors) = _measured(MANY, str(path))
     assert counts[:2] == [50_000, 1000]
-    assert counts[2] == (
-        'import math\n\nSCALE = 2\n\ndef f0(a, b):\n    """doc"""\n    return [a * SCALE, b, 0]\n'
+    assert counts[2] == (  # the constant it uses, not the import it does not
+        'SCALE = 2\n\ndef f0(a, b):\n    """doc"""\n    return [a * SCALE, b, 0]\n'
     )
     assert errors == [
         ["over MAX_FUNCTIONS_PER_FILE (1000): many.py defines 50000 functions", 49_000]
@@ -192,16 +192,36 @@ def test_python_files_are_split_into_exactly_their_statements(tmp_path: Path) ->
     )
     rows = {r.task_id: r for r in read_python_files(tmp_path / "lib.py")}
     assert list(rows) == ["lib.py::helper", "lib.py::wrapped", "lib.py::twice"]
-    header = "import math\n\nTEXT = '\\ndef fake():\\n    pass\\n'\n\n"
     assert rows["lib.py::wrapped"].source is not None
-    assert rows["lib.py::wrapped"].source.code == (
-        header + "data = [1, 2]\n\ndef helper(x):\n    return x * math.pi\n\n"
+    assert rows["lib.py::wrapped"].source.code == (  # TEXT and data unused: left out
+        "import math\n\ndef helper(x):\n    return x * math.pi\n\n"
         "@staticmethod\ndef wrapped(y):\n    return helper(y)\n"
     )
     assert rows["lib.py::twice"].source is not None
     assert rows["lib.py::twice"].source.code.endswith(
         "def twice():\n    return 1\n\ndef twice():\n    return 2\n"
     )
+
+
+def test_a_function_takes_only_the_imports_and_constants_it_uses(tmp_path: Path) -> None:
+    (tmp_path / "mod.py").write_text(
+        "import re\nimport os.path as osp\nfrom collections import *\n"
+        "__version__ = '1.0'\nTABLE = {'a': 1}\nBIG = [" + "'x', " * 500 + "]\n"
+        "BASE = 10\nSCALE = BASE * 2\nTABLE['b'] = SCALE\nFIRST, REST = 1, [2]\n"
+        "def dash(w):\n    return w.replace('_', '-')\n\n"
+        "def scaled(k):\n    return TABLE[k] + REST[0]\n\n"
+        "def pattern(s):\n    return re.sub('a', 'b', s)\n"
+    )
+    rows = {r.task_id: r.source for r in read_python_files(tmp_path / "mod.py")}
+    assert rows["mod.py::dash"] is not None and rows["mod.py::scaled"] is not None
+    assert rows["mod.py::pattern"] is not None
+    star = "from collections import *\n\n"  # may bind any name: always kept
+    assert rows["mod.py::dash"].code == star + "def dash(w):\n    return w.replace('_', '-')\n"
+    assert rows["mod.py::scaled"].code == (
+        star + "TABLE = {'a': 1}\n\nBASE = 10\n\nSCALE = BASE * 2\n\nTABLE['b'] = SCALE\n\n"
+        "FIRST, REST = (1, [2])\n\ndef scaled(k):\n    return TABLE[k] + REST[0]\n"
+    )
+    assert rows["mod.py::pattern"].code.startswith("import re\n\n" + star)
 
 
 def test_a_syntax_error_or_deep_statement_in_a_file_names_its_line(tmp_path: Path) -> None:

@@ -13,9 +13,9 @@ from codefactory.sources.source_row import SourceRow
 
 def read_python_files(path: Path) -> Iterator[SourceRow]:
     """Top-level functions of a `.py` file, or of every `.py` file under a directory. A function
-    comes with the module's imports and constants and the other functions it calls. A file
-    gives at most MAX_FUNCTIONS_PER_FILE sources; the functions past it come back as rows that
-    say so."""
+    comes with the other functions it calls and the module's imports and constants they use. A
+    file gives at most MAX_FUNCTIONS_PER_FILE sources; the functions past it come back as rows
+    that say so."""
     files = python_files_under(path) if path.is_dir() else [(path, path.name)]
     for file, label in files:
         yield from python_file(file, label)

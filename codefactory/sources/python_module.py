@@ -1,5 +1,5 @@
 """A large `.py` file split into its top-level statements with bounded memory; a function is
-cut out with the imports, constants and functions it needs."""
+cut out with the imports, constants and functions it needs, and nothing else."""
 
 from __future__ import annotations
 
@@ -37,7 +37,11 @@ class PythonModule:
         self.first_lines: list[int] = []  # the file's line number where each piece starts
         self.statements: list[tuple[int, int]] = []  # (piece, index in its body)
         self.functions: dict[str, list[int]] = {}  # name -> statements defining it
-        self.header: list[int] = []  # imports and assignments: every source gets them
+        # Imports and assignments, by the names they bind (or change: `TABLE[k] = v`): a source
+        # takes those its functions use. A module's unused tables would cost prompt tokens and
+        # draw the mutants (suite/mutation.py) away from the function.
+        self.binders: dict[str, list[int]] = {}
+        self.star_imports: list[int] = []  # `from m import *` may bind anything: always kept
         self._texts: dict[int, str] = {}
         self._parsed = lru_cache(maxsize=64)(self._parse_piece)
         for line, text, tree in self._split(data):
@@ -49,29 +53,37 @@ class PythonModule:
                 if isinstance(node, ast.FunctionDef):
                     self.functions.setdefault(node.name, []).append(number)
                 elif isinstance(node, _HEADER):
-                    self.header.append(number)
-        self._header_bytes = sum(len(self._text(i).encode()) for i in self.header)
+                    names = _bound_names(node)
+                    if names is None:
+                        self.star_imports.append(number)
+                    for bound in names or ():
+                        self.binders.setdefault(bound, []).append(number)
 
     def function_names(self) -> list[str]:
         return [n for n in self.functions if not n.startswith(("_", "test"))]
 
     def with_context(self, name: str) -> str:
-        """The function, the module's header and the functions it calls, in file order."""
-        if self._header_bytes > MAX_SOURCE_BYTES:
-            raise ValueError(
-                self._too_big("the module's imports and constants", self._header_bytes)
-            )
-        needed: set[str] = set()
+        """The function with the functions it calls and the imports and assignments they use
+        (transitively: `B = A * 2` brings `A`), in file order."""
+        chosen: set[int] = set(self.star_imports)
+        seen: set[str] = set()
         queue = [name]
         while queue:
             current = queue.pop()
-            if current in needed or current not in self.functions:
+            if current in seen:
                 continue
-            needed.add(current)
-            last = self._node(self.functions[current][-1])
-            queue.extend(n.id for n in ast.walk(last) if isinstance(n, ast.Name))
-        ordered = sorted(self.header + [i for n in needed for i in self.functions[n]])
-        code = "\n\n".join(self._text(i) for i in ordered) + "\n"
+            seen.add(current)
+            definitions = self.functions.get(current, [])
+            chosen.update(definitions)
+            # A redefined function: calls are read from the definition that wins, the last.
+            readers = [definitions[-1]] if definitions else []
+            for statement in self.binders.get(current, []):
+                if statement not in chosen:
+                    chosen.add(statement)
+                    readers.append(statement)
+            for statement in readers:
+                queue.extend(_used_names(self._node(statement)))
+        code = "\n\n".join(self._text(i) for i in sorted(chosen)) + "\n"
         if len(code.encode()) > MAX_SOURCE_BYTES:
             raise ValueError(self._too_big("the function with its context", len(code.encode())))
         return code
@@ -139,3 +151,27 @@ class PythonModule:
                 raise ValueError(too_deep(f"{self.label} line {line}"))
             self._texts[statement] = ast.unparse(node)
         return self._texts[statement]
+
+
+def _used_names(node: ast.AST) -> Iterator[str]:
+    return (n.id for n in ast.walk(node) if isinstance(n, ast.Name))
+
+
+def _bound_names(node: ast.stmt) -> list[str] | None:
+    """The module names an import or assignment binds or changes; None for a star import."""
+    if isinstance(node, ast.Import):
+        return [a.asname or a.name.split(".")[0] for a in node.names]
+    if isinstance(node, ast.ImportFrom):
+        if any(a.name == "*" for a in node.names):
+            return None
+        return [a.asname or a.name for a in node.names]
+    targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+    names: list[str] = []
+    for target in targets:
+        while isinstance(target, ast.Attribute | ast.Subscript):  # `T.x = ..`, `T[k] = ..`
+            target = target.value
+        if isinstance(target, ast.Name):
+            names.append(target.id)
+        elif isinstance(target, ast.Tuple | ast.List | ast.Starred):
+            names.extend(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+    return names

@@ -94,7 +94,9 @@ def _apply(node: ast.AST, kind: str) -> None:
 
 
 def mutants(code: str, limit: int = 30) -> list[str]:
-    """Up to `limit` distinct mutants of `code`, spread evenly over the mutation sites."""
+    """Up to `limit` distinct mutants of `code`, spread evenly over the mutation sites inside
+    functions; module-level sites (constants, tables) only fill what is left, so a module's
+    tables cannot crowd out the function under test."""
     if limit <= 0:
         return []
     try:
@@ -102,10 +104,11 @@ def mutants(code: str, limit: int = 30) -> list[str]:
     except SyntaxError:
         return []
     original = ast.unparse(tree)
-    count = sum(1 for _ in _sites(tree))
-    out: list[str] = []
+    inside = _inside_functions(tree)
+    in_function = [id(node) in inside for node, _ in _sites(tree)]
+    by_place: dict[bool, list[str]] = {True: [], False: []}
     seen = {original}
-    for index in range(count):
+    for index, place in enumerate(in_function):
         clone = copy.deepcopy(tree)
         node, kind = list(_sites(clone))[index]
         if kind == "drop":
@@ -115,11 +118,29 @@ def mutants(code: str, limit: int = 30) -> list[str]:
         text = ast.unparse(clone)
         if text not in seen:
             seen.add(text)
-            out.append(text)
-    if len(out) <= limit:
-        return out
-    step = len(out) / limit
-    return [out[int(i * step)] for i in range(limit)]
+            by_place[place].append(text)
+    chosen = _spread(by_place[True], limit)
+    return chosen + _spread(by_place[False], limit - len(chosen))
+
+
+def _inside_functions(tree: ast.AST) -> set[int]:
+    """The nodes of function bodies (not their decorators or defaults, run at import)."""
+    inside: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for statement in node.body:
+                inside |= {id(n) for n in ast.walk(statement)}
+    return inside
+
+
+def _spread(items: list[str], limit: int) -> list[str]:
+    """At most `limit` of `items`, evenly spaced."""
+    if limit <= 0:
+        return []
+    if len(items) <= limit:
+        return items
+    step = len(items) / limit
+    return [items[int(i * step)] for i in range(limit)]
 
 
 def _drop(tree: ast.AST, target: ast.AST) -> None:

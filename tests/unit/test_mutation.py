@@ -85,3 +85,15 @@ def test_nothing_to_mutate_gives_nothing() -> None:
 
 def test_source_that_does_not_parse_gives_nothing() -> None:
     assert mutants("def f(:\n    return 1") == []
+
+
+def test_a_module_table_does_not_crowd_out_the_function() -> None:
+    """inflection's `dasherize` scored 0.0: its source carried the module's tables, and the 30
+    mutants spread over all sites fell on constants the function never reads."""
+    table = "TABLE = [" + ", ".join(f"('a{i}', 'b{i}', {i})" for i in range(100)) + "]\n"
+    code = table + "def dasherize(word):\n    return word.replace('_', '-')\n"
+    out = mutants(code, limit=30)
+    on_function = [m for m in out if "replace('_', '-')" not in m]
+    assert len(out) == 30 and len(on_function) == 2  # both of the function's, then the table's
+    assert out[:2] == on_function
+    assert mutants(code, limit=1) == on_function[:1]
