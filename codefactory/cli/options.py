@@ -42,7 +42,10 @@ MinCoverage = Annotated[
 ]
 MinMutation = Annotated[
     float | None,
-    typer.Option(help="Drop functions whose tests kill fewer of the Python's mutants (0..1)."),
+    typer.Option(
+        help="Drop functions whose tests kill fewer of the Python's mutants (0..1); a function "
+        "with no mutants, or none run, is dropped too (its score cannot be checked)."
+    ),
 ]
 MinSourceTests = Annotated[
     float,

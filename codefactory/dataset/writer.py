@@ -43,6 +43,9 @@ ROW_SCHEMA = pa.schema(
         ("mutation_score", pa.float64()),  # killed / mutants run (survivors count as live)
         ("coverage_source_only", pa.float64()),
         ("mutation_score_source_only", pa.float64()),
+        ("mutants_made", pa.int64()),  # 0: nothing to mutate (a null score that is not 0)
+        ("mutants_run", pa.int64()),  # the score's denominator: fewer when time ran out
+        ("adequacy_unmeasured", pa.string()),  # why coverage and score are null (a failed run)
         ("source_origin", pa.string()),
         ("model", pa.string()),
         ("backend", pa.string()),

@@ -36,6 +36,8 @@ _CODES: tuple[tuple[str, str], ...] = (
     (r"coverage .* below", "below_min_coverage"),
     (r"mutation score .* below", "below_min_mutation_score"),
     (r"adequacy not measured", "adequacy_unmeasured"),
+    (r"coverage not measured|mutation score not measured", "adequacy_unmeasured"),
+    (r"no mutants of the source", "no_mutants"),
     (r"backend error", "backend_error"),
     (r"internal error", "internal_error"),
     (r"unreadable|bad json|not valid|invalid", "unreadable"),

@@ -14,7 +14,7 @@ from codefactory.generation.backends.base import Message
 from codefactory.generation.prompts import PROMPT_VERSION, translate_messages
 from codefactory.pipeline.stage import Drop
 from codefactory.pipeline.work import Function, Judged
-from codefactory.suite.build import Prepared, tests_json
+from codefactory.suite.build import Adequacy, Prepared, tests_json
 
 
 def function_fields(function: Function, target: Language) -> dict[str, Any]:
@@ -40,11 +40,22 @@ def suite_fields(prepared: Prepared) -> dict[str, Any]:
         "tests_from_source": prepared.visible,
         "source_tests_given": prepared.source_given,
         "tests_augmented": len(prepared.cases) - prepared.visible,
-        **{
-            k: v
-            for k, v in prepared.adequacy.to_json().items()
-            if k not in ("mutants", "unmeasured")
-        },
+        **adequacy_fields(prepared.adequacy),
+    }
+
+
+def adequacy_fields(adequacy: Adequacy) -> dict[str, Any]:
+    """The scores, and what a null score means: no mutants made (`mutants_made` 0), none run
+    in the time budget (`mutants_run` 0), or nothing measured (`adequacy_unmeasured` says why;
+    the counts are null)."""
+    fields = adequacy.to_json()
+    measured = fields.pop("unmeasured") is None
+    run, made = fields.pop("mutants"), fields.pop("mutants_made")
+    return {
+        **fields,
+        "mutants_run": run if measured else None,
+        "mutants_made": made if measured else None,
+        "adequacy_unmeasured": adequacy.unmeasured,
     }
 
 

@@ -23,8 +23,9 @@ class Adequacy:
     mutation_score: float | None = None  # killed / mutants run; survivors count as live
     coverage_source_only: float | None = None
     mutation_score_source_only: float | None = None
-    mutants: int = 0
+    mutants: int = 0  # mutants run (the score's denominator)
     unmeasured: str | None = None  # why the scores are missing
+    mutants_made: int = 0  # of the source; more than run when the run's time budget ran out
 
     def to_json(self) -> dict[str, object]:
         return dict(self.__dict__)
@@ -105,4 +106,5 @@ def _scores(report: dict[str, object]) -> Adequacy:
         mutation_score=round(sum(1 for k in kills if k[1]) / run, 4) if run else None,
         mutation_score_source_only=round(sum(1 for k in kills if k[0]) / run, 4) if run else None,
         mutants=run,
+        mutants_made=int(report.get("mutants") or 0),  # type: ignore[call-overload]
     )

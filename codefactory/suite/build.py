@@ -51,7 +51,7 @@ class Prepared:
     cases: tuple[TestCase, ...]
     dropped: dict[str, int]
     error: str | None
-    adequacy: Adequacy = field(default_factory=Adequacy)
+    adequacy: Adequacy = field(default_factory=lambda: Adequacy(unmeasured="no test suite"))
     source_given: int = 0  # the source's own test calls
     infra_error: str | None = None  # our sandbox failed: retry later, blame nobody
 
@@ -211,14 +211,27 @@ def _choose(
 
 
 def _below_floor(adequacy: Adequacy, options: TestOptions) -> str | None:
+    """Why the suite misses a floor; a score that could not be taken misses it too (null is
+    not 0, and not a pass either)."""
     floors = options.min_coverage is not None or options.min_mutation_score is not None
     if floors and adequacy.unmeasured:
         return f"adequacy not measured ({adequacy.unmeasured}): the floors cannot be checked"
-    if options.min_coverage is not None and (adequacy.coverage or 0.0) < options.min_coverage:
-        return f"coverage {adequacy.coverage} below --min-coverage {options.min_coverage}"
-    score = adequacy.mutation_score
-    if options.min_mutation_score is not None and (score or 0.0) < options.min_mutation_score:
-        return f"mutation score {score} below --min-mutation-score {options.min_mutation_score}"
+    coverage, score = adequacy.coverage, adequacy.mutation_score
+    if options.min_coverage is not None:
+        if coverage is None:
+            return "coverage not measured (no statements traced): --min-coverage cannot be checked"
+        if coverage < options.min_coverage:
+            return f"coverage {coverage} below --min-coverage {options.min_coverage}"
+    if options.min_mutation_score is not None:
+        if score is None and not adequacy.mutants_made:
+            return "no mutants of the source: --min-mutation-score cannot be checked"
+        if score is None:
+            return (
+                f"mutation score not measured ({adequacy.mutants_made} mutants made, none ran in "
+                "the time budget): --min-mutation-score cannot be checked"
+            )
+        if score < options.min_mutation_score:
+            return f"mutation score {score} below --min-mutation-score {options.min_mutation_score}"
     return None
 
 

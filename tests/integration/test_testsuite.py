@@ -118,3 +118,23 @@ def test_floors_drop_weak_suites(verifier: Verifier, php: Language) -> None:
         TestOptions(min_mutation_score=0.9, min_coverage=0.9),
     )
     assert strong.error is None
+
+
+def test_a_source_without_mutants_is_not_scored_0_nor_let_past_a_floor(
+    verifier: Verifier, php: Language
+) -> None:
+    """stringcase's `lowercase`: nothing to mutate, so the score is null with `mutants_made` 0,
+    and under --min-mutation-score the function is dropped for that, not for a score of 0."""
+    from codefactory.pipeline.rows import suite_fields
+
+    source = _source("def low(s):\n    return str(s).lower()", ["assert low('A') == 'a'"])
+    plain = build_tests(verifier, source, php)  # type: ignore[arg-type]
+    fields = suite_fields(plain)
+    assert plain.error is None and fields["mutation_score"] is None
+    assert (fields["mutants_made"], fields["mutants_run"], fields["adequacy_unmeasured"]) == (
+        0,
+        0,
+        None,
+    )
+    floored = build_tests(verifier, source, php, TestOptions(min_mutation_score=0.5))  # type: ignore[arg-type]
+    assert floored.error == "no mutants of the source: --min-mutation-score cannot be checked"
