@@ -7,6 +7,7 @@ from codefactory.core.languages import get_language
 from codefactory.core.schema import Source, Status, TestCase, Verdict
 from codefactory.generation.extract import extract_code
 from codefactory.generation.prompts import feedback, repair_messages, translate_messages
+from codefactory.pipeline.reasons import reason_code
 from codefactory.pipeline.stages.tests import proposed_calls
 from codefactory.sources.selection import rejection_reason
 
@@ -34,6 +35,22 @@ def test_select_drops_io_randomness_and_time() -> None:
     assert "I/O" in (rejection_reason(_source("def f(p):\n    return open(p).read()")) or "")
     assert rejection_reason(_source("import math\ndef f(x):\n    return math.sqrt(x)")) is None
     assert rejection_reason(_source("import sys\ndef f():\n    return sys.maxsize")) is None
+
+
+def test_select_drops_command_line_programs_and_printers() -> None:
+    """roman's `main` and `parse_args` were selected: argparse, print and sys.argv are a
+    program's interface, not values a test compares."""
+    parse_args = "import argparse\ndef parse_args(argv):\n    return argparse.ArgumentParser()"
+    assert rejection_reason(_source(parse_args)) == (
+        "is a command-line program (imports argparse)"
+    )
+    printer = "def main(n):\n    print(n)\n    return 0"
+    assert rejection_reason(_source(printer)) == "does I/O (calls print)"
+    argv = "import sys\ndef main():\n    return len(sys.argv)"
+    assert rejection_reason(_source(argv)) == "does I/O (uses sys.argv)"
+    exits = "import sys\ndef main(code):\n    sys.exit(code)"
+    assert rejection_reason(_source(exits)) == "does I/O (uses sys.exit)"
+    assert reason_code("is a command-line program (imports argparse)") == "command_line_program"
 
 
 def test_proposed_calls_keep_only_literal_calls_to_the_entry_point() -> None:

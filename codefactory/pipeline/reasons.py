@@ -22,6 +22,7 @@ _CODES: tuple[tuple[str, str], ...] = (
     (r"uses time", "uses_time"),
     (r"does I/O", "does_io"),
     (r"uses threads", "uses_threads"),
+    (r"is a command-line program", "command_line_program"),
     (r"runs dynamic code", "runs_dynamic_code"),
     (r"depends on id", "depends_on_id"),
     (r"depends on hashing", "depends_on_hashing"),

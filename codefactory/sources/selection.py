@@ -27,16 +27,25 @@ _MODULE_REASONS = {
     "threading": "uses threads",
     "multiprocessing": "uses threads",
     "asyncio": "uses threads",
+    # A command line's parser, not a function of its arguments (roman's `parse_args`).
+    "argparse": "is a command-line program",
+    "optparse": "is a command-line program",
+    "getopt": "is a command-line program",
+    "click": "is a command-line program",
+    "typer": "is a command-line program",
 }
 _CALL_REASONS = {
     "open": "does I/O",
     "input": "does I/O",
+    "print": "does I/O",  # what it prints is no return value: no test would see it
     "eval": "runs dynamic code",
     "exec": "runs dynamic code",
     "__import__": "runs dynamic code",
     "id": "depends on id()",
     "hash": "depends on hashing",
 }
+# The process's own streams, arguments and exit: a command-line entry point (`main`).
+_SYS_IO = {"argv", "stdin", "stdout", "stderr", "exit", "__stdout__", "__stdin__"}
 
 
 def rejection_reason(source: Source) -> str | None:
@@ -60,4 +69,11 @@ def rejection_reason(source: Source) -> str | None:
             reason = _CALL_REASONS.get(node.func.id)
             if reason:
                 return f"{reason} (calls {node.func.id})"
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "sys"
+            and node.attr in _SYS_IO
+        ):
+            return f"does I/O (uses sys.{node.attr})"
     return None
