@@ -41,9 +41,7 @@ def test_select_drops_command_line_programs_and_printers() -> None:
     """roman's `main` and `parse_args` were selected: argparse, print and sys.argv are a
     program's interface, not values a test compares."""
     parse_args = "import argparse\ndef parse_args(argv):\n    return argparse.ArgumentParser()"
-    assert rejection_reason(_source(parse_args)) == (
-        "is a command-line program (imports argparse)"
-    )
+    assert rejection_reason(_source(parse_args)) == ("is a command-line program (imports argparse)")
     printer = "def main(n):\n    print(n)\n    return 0"
     assert rejection_reason(_source(printer)) == "does I/O (calls print)"
     argv = "import sys\ndef main():\n    return len(sys.argv)"

@@ -133,7 +133,8 @@ def translate(
         int | None,
         typer.Option(
             help="A search's cap per function (--keep first): prompt and completion tokens of "
-            "all its attempts; once spent, no further repair or sample starts for it."
+            "all its requests (its input proposal too); once spent, no further repair or sample "
+            "starts for it."
         ),
     ] = None,
     limit: Annotated[int | None, typer.Option(help="Only the first N sources.")] = None,

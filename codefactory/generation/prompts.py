@@ -148,6 +148,12 @@ def feedback(verdict: Verdict, entry_point: str, cases: tuple[TestCase, ...]) ->
     return f"That code failed ({status}): {error}"
 
 
+# Eight calls of literal arguments fit in 256 tokens; past it the model writes explanations or
+# huge literals (two of inflection's four proposals ran to a 512-token cap). A reply cut off at
+# the cap still gives the calls on its complete lines (pipeline/stages/tests.py).
+INPUTS_MAX_TOKENS = 256
+
+
 def inputs_messages(source: Source) -> tuple[Message, ...]:
     """Ask for example calls when a function comes without tests."""
     system = (

@@ -65,7 +65,7 @@ class Settings:
     tests: TestOptions = field(default_factory=TestOptions)
     examples: bool = EXAMPLES_BY_DEFAULT  # the source's own calls shown in the prompt
     # A search's cap per function (keep=first): prompt and completion tokens of all its
-    # attempts; once spent, no repair or sample starts for it. None: no cap.
+    # requests, its input proposal too; once spent, no repair or sample starts for it.
     budget_tokens: int | None = None
 
     def __post_init__(self) -> None:

@@ -23,8 +23,8 @@ class Function:
     prepared: Prepared | None = None
     signature: str | None = None  # the signature a typed target's prompt asks for
     done: bool = False  # a candidate verified (keep=first stops sampling); local executor only
-    # Prompt and completion tokens of its attempts so far, cached replies too (so a rerun stops
-    # a search where the first run did): what --budget-tokens caps.
+    # Prompt and completion tokens of its requests so far (the input proposal too), cached
+    # replies counted (so a rerun stops a search where the first run did): --budget-tokens.
     spent_tokens: int = 0
 
     @property
@@ -44,6 +44,7 @@ class Attempt:
     sample_index: int = 0
     repair_round: int = 0
     purpose: Literal["translate", "inputs"] = "translate"
+    max_tokens: int | None = None  # a cap below the run's --max-tokens (input requests)
 
     @property
     def priority(self) -> tuple[int, int, int]:

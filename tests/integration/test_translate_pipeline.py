@@ -11,6 +11,7 @@ from codefactory.core.cache import Cache
 from codefactory.core.languages import Language
 from codefactory.generation.backends.base import GenRequest
 from codefactory.generation.backends.fake import FakeBackend
+from codefactory.generation.prompts import INPUTS_MAX_TOKENS
 from codefactory.judge.verifier import Verifier
 from codefactory.pipeline.compose import Result, Settings, run_translate
 from codefactory.pipeline.stages.tests import BuildTests
@@ -190,6 +191,27 @@ def test_python_files_get_inputs_from_the_model(
     )
     assert [r["task_id"] for r in outcome.train] == ["lib.py::clamp"]
     assert outcome.train[0]["tests_from_source"] == 3  # the proposed calls; the rest augmented
+
+
+def test_the_input_request_is_short_and_counts_against_the_budget(
+    verifier: Verifier, php: Language, tmp_path: Path
+) -> None:
+    """Proposing inputs cost more than translating (bench_packages.py) and --budget-tokens did
+    not see it. The fake charges 30 tokens a request: proposal 30 + first try 30 reach the
+    budget of 50, so no repair starts (without the proposal counted, one would)."""
+    (tmp_path / "lib.py").write_text("def clamp(x, lo, hi):\n    return max(lo, min(x, hi))\n")
+
+    def wrong(request: GenRequest) -> str:
+        if "test inputs" in request.messages[0][1]:
+            return "```python\nclamp(5, 0, 3)\nclamp(-1, 0, 3)\n```"
+        return "```php\nfunction clamp($x, $lo, $hi) { return $x; }\n```"
+
+    backend = FakeBackend(script=wrong)
+    settings = Settings(php, "fake", "fake", samples=1, repair=2, budget_tokens=50)
+    outcome = run_translate(settings, backend, verifier, None, list(read_python_files(tmp_path)))
+    assert outcome.train == [] and len(backend.calls) == 2
+    assert backend.calls[0].max_tokens == INPUTS_MAX_TOKENS < backend.calls[1].max_tokens
+    assert outcome.funnel.to_json()["totals"]["follow_ups_over_the_token_budget"] == 1
 
 
 def test_a_bug_in_one_row_costs_that_row_and_is_counted(

@@ -50,9 +50,8 @@ class Generator:
         results: dict[int, GenResult] = {}
         todo: list[tuple[int, str, GenRequest]] = []
         for i, attempt in enumerate(attempts):
-            request = GenRequest(
-                attempt.messages, attempt.temperature, attempt.seed, self.max_tokens
-            )
+            cap = min(self.max_tokens, attempt.max_tokens or self.max_tokens)
+            request = GenRequest(attempt.messages, attempt.temperature, attempt.seed, cap)
             key = self.key(request)
             hit = self.cache.get("generation", key) if self.cache else None
             if hit is not None:

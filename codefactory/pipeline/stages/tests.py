@@ -13,7 +13,7 @@ from codefactory.core.languages import Language
 from codefactory.core.limits import parse_python
 from codefactory.core.schema import CallSpec
 from codefactory.core.value_types import Untypable, infer_signature
-from codefactory.generation.prompts import inputs_messages
+from codefactory.generation.prompts import INPUTS_MAX_TOKENS, inputs_messages
 from codefactory.judge.verifier import Verifier
 from codefactory.pipeline.reasons import reason_code
 from codefactory.pipeline.stage import Drop, Stage
@@ -39,7 +39,14 @@ class ProposeInputs(Stage[Function, Function]):
     def process_batch(self, records: Sequence[Function]) -> list[list[Function] | Drop]:
         asking = [r for r in records if r.source is not None and not r.source.calls]
         attempts = [
-            Attempt(r, inputs_messages(r.source), self.seed, 0.0, purpose="inputs")
+            Attempt(
+                r,
+                inputs_messages(r.source),
+                self.seed,
+                0.0,
+                purpose="inputs",
+                max_tokens=INPUTS_MAX_TOKENS,
+            )
             for r in asking
             if r.source is not None
         ]
@@ -51,6 +58,7 @@ class ProposeInputs(Stage[Function, Function]):
                 out.append([record])
                 continue
             result = replies[id(record)]
+            record.spent_tokens += result.prompt_tokens + result.completion_tokens
             calls = proposed_calls(result.text, record.source.entry_point)
             if result.error is not None:
                 out.append(Drop("backend_error", f"backend error: {result.error}"))
