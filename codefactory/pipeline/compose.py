@@ -20,6 +20,7 @@ from codefactory.core.cache import Cache
 from codefactory.core.languages import Language
 from codefactory.core.schema import Status
 from codefactory.generation.backends.base import Backend, Message
+from codefactory.generation.extract import extract_code
 from codefactory.generation.prompts import (
     EXAMPLES_BY_DEFAULT,
     PROMPT_VERSION,
@@ -168,12 +169,22 @@ def translate_stages(
 class NextAttempt:
     """translate's loop back: after a failed candidate, its repair with the failure shown; once
     a sample's repairs are spent, in a search, the next sample (a fresh conversation); nothing
-    once the function's token budget is spent."""
+    once the function's token budget is spent. A repair that gives back a candidate its
+    conversation already failed with ends that sample's repairs: shown the same code and the
+    same failure again, a greedy model repeats itself (9 of 9 repairs in bench_packages.py)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.budget_stops = 0  # follow-ups the budget refused
+        self.repeated_repairs = 0  # repairs that repeated a failed candidate: no more asked
         self._lock = threading.Lock()
+
+    def notes(self) -> dict[str, int]:
+        """What the loop refused, for the funnel."""
+        out = {"repairs_that_repeated_a_failed_candidate": self.repeated_repairs}
+        if self.settings.budget_tokens is not None:
+            out["follow_ups_over_the_token_budget"] = self.budget_stops
+        return out
 
     def __call__(self, dropped: Dropped) -> Attempt | None:
         record, settings = dropped.record, self.settings
@@ -186,6 +197,10 @@ class NextAttempt:
         if settings.keep == "first" and function.done:
             return None
         repair = attempt.repair_round < settings.repair
+        if repair and repeats_a_failure(record, settings.target):
+            with self._lock:
+                self.repeated_repairs += 1
+            repair = False
         sample = settings.search and attempt.sample_index + 1 < settings.samples
         if not (repair or sample):
             return None
@@ -216,6 +231,16 @@ class NextAttempt:
                 attempt.messages, record.candidate.text, note, settings.target
             ),
         )
+
+
+def repeats_a_failure(judged: Judged, target: Language) -> bool:
+    """Whether a repair's candidate is one its conversation already had (and failed with)."""
+    attempt = judged.candidate.attempt
+    if attempt is None or attempt.repair_round == 0:
+        return False
+    mine = judged.code or judged.candidate.text
+    earlier = (text for role, text in attempt.messages if role == "assistant")
+    return any((extract_code(text, target) or text) == mine for text in earlier)
 
 
 def search_samples(settings: Settings) -> int:
@@ -272,8 +297,9 @@ def run_translate(
     result = _result(outcome, settings.target, backend, settings.keep == "first", given=False)
     generate = next(s for s in plan.stages if isinstance(s, Generate))
     note_generation(result, generator.totals, generate.skipped, search_samples(settings))
-    if isinstance(plan.retry, NextAttempt) and settings.budget_tokens is not None:
-        result.funnel.note("follow_ups_over_the_token_budget", plan.retry.budget_stops)
+    if isinstance(plan.retry, NextAttempt):
+        for name, count in plan.retry.notes().items():
+            result.funnel.note(name, count)
     return result
 
 

@@ -68,7 +68,7 @@ class Sink:
         self.pass_index = pass_index
         self.maker = maker
         self.retry: Callable[[Dropped], Any | None] | None = spec.retry()
-        self.budget_stops = 0  # what the follow-up had refused when last told (--budget-tokens)
+        self.told: dict[str, int] = {}  # what the follow-up had refused when last told
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         out: list[dict[str, Any]] = []
@@ -105,10 +105,11 @@ class Sink:
             )
             _write(table_, self.staging / "rows", batch_id)
         _write(_pending(pending), self.staging / "pending" / str(self.pass_index), batch_id)
-        stops = getattr(self.retry, "budget_stops", 0)
-        if stops > self.budget_stops:
-            notes["follow_ups_over_the_token_budget"] = stops - self.budget_stops
-            self.budget_stops = stops
+        refused = getattr(self.retry, "notes", None)
+        for name, count in (refused() if refused else {}).items():
+            if count > self.told.get(name, 0):
+                notes[name] = count - self.told.get(name, 0)
+                self.told[name] = count
         wrote = {"rows": len(rows), "pending": len(pending)}
         out.append(row(SINK, detail=json.dumps({**wrote, "verified": verified, "notes": notes})))
         return table(out)

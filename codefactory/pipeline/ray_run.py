@@ -5,6 +5,7 @@ the same Result, so the commands curate and write it as they do the local engine
 from __future__ import annotations
 
 from codefactory.pipeline.compose import (
+    NextAttempt,
     Result,
     note_containers,
     note_generation,
@@ -21,8 +22,8 @@ def translate_on_ray(spec: TranslateSpec, source: Input, executor: RayExecutor) 
     note_containers(ran.outcome, executor.containers, spec.settings.target)
     result = _result(ran, spec.keep_first)
     note_generation(result, executor.generation, executor.skipped, search_samples(spec.settings))
-    if spec.settings.budget_tokens is not None:  # as the local engine reports it, 0 included
-        result.funnel.note("follow_ups_over_the_token_budget", 0)
+    for name in NextAttempt(spec.settings).notes():  # as the local engine reports them, 0s too
+        result.funnel.note(name, 0)
     return result
 
 

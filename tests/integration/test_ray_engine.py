@@ -89,7 +89,7 @@ def test_translate_on_ray_gives_the_local_rows(
     totals = ("completion_tokens", "prompt_tokens", "sources_with_verified")
     for key in totals:
         assert on_ray["php"]["funnel"]["totals"][key] == local["php"]["funnel"]["totals"][key]
-    assert (on_ray["php"]["train_rows"], on_ray["php"]["rejected_rows"]) == (2, 4)
+    assert (on_ray["php"]["train_rows"], on_ray["php"]["rejected_rows"]) == (2, 3)
     # One generation service per run serves every pass (the repair rounds): one load on Ray,
     # as locally, where the test's process built the other.
     assert len(loads.read_text().splitlines()) == 2

@@ -60,7 +60,14 @@ def _run(folder: Path, progress: Any = None) -> tuple[Stages, Any]:
     pq.write_table(pa.Table.from_pylist(ROWS[3:]), folder / "in" / "b.parquet")
     script = folder / "script.json"
     script.write_text(
-        json.dumps({"def add": [GOOD["add"]], "def floor_div": [WRONG_FDIV, GOOD["floor_div"]]})
+        json.dumps(
+            {
+                "def add": [GOOD["add"]],
+                "def floor_div": [WRONG_FDIV, GOOD["floor_div"]],
+                # A different refusal each round: a repeated one would end its repairs.
+                "def twice": ["I would rather not.", "No.", "Still no."],
+            }
+        )
     )
     settings = Settings(get_language("php"), "fake", str(script), tests=TestOptions(augment=False))
     executor = ray_executor.RayExecutor(2, 1, progress, staging=folder)

@@ -92,8 +92,7 @@ def test_funnel_repair_and_rows(verifier: Verifier, php: Language) -> None:
     assert statuses == [
         ("floor_div", 0, "wrong_answer"),
         ("nocode", 0, "syntax_error"),
-        ("nocode", 1, "syntax_error"),
-        ("nocode", 2, "syntax_error"),
+        ("nocode", 1, "syntax_error"),  # the same reply again: no third round asked
     ]
     # The repair request showed the failing case, with Python's expected value.
     repair = next(
@@ -108,16 +107,17 @@ def test_funnel_repair_and_rows(verifier: Verifier, php: Language) -> None:
         "inputs": 3,
         "tests": 3,
         "prompts": 3,
-        "candidates": 6,
+        "candidates": 5,
         "parsed": 3,
         "verified": 2,
     }
     drops = {s["stage"]: s["dropped"] for s in funnel["stages"]}
     assert drops["read"] == {"source_does_not_parse": 1}
     assert drops["selected"] == {"uses_randomness": 1}
-    assert drops["parsed"] == {"syntax_error": 3}
+    assert drops["parsed"] == {"syntax_error": 2}
     assert drops["verified"] == {"wrong_answer": 1}
-    assert funnel["totals"]["completion_tokens"] == 20 * 6
+    assert funnel["totals"]["completion_tokens"] == 20 * 5
+    assert funnel["totals"]["repairs_that_repeated_a_failed_candidate"] == 1
 
 
 def test_keep_first_stops_sampling_keep_all_keeps_distinct(
@@ -163,7 +163,7 @@ def test_resume_never_pays_twice(verifier: Verifier, php: Language, tmp_path: Pa
 
     counting = FakeBackend(script=script)
     outcome = run(verifier, php, cache, counting)
-    assert len(counting.calls) == 6 - paid_before  # only what the crash did not finish
+    assert len(counting.calls) == 5 - paid_before  # only what the crash did not finish
     assert {r["task_id"] for r in outcome.train} == {"add", "floor_div"}
 
     again = FakeBackend(script=script)
@@ -278,3 +278,26 @@ def test_token_budget_stops_the_search(verifier: Verifier, php: Language) -> Non
 def test_a_budget_needs_keep_first(php: Language) -> None:
     with pytest.raises(ValueError, match="--keep first"):
         Settings(php, "fake", "fake", keep="all", budget_tokens=100)
+
+
+def test_a_repair_that_repeats_a_failed_candidate_ends_that_samples_repairs(
+    verifier: Verifier, php: Language
+) -> None:
+    """A greedy model shown its failure often gives the same code back (all 9 repairs in
+    bench_packages.py): asking again would pay for the same failure. The search moves on."""
+
+    def stubborn(request: GenRequest) -> str:
+        if "def floor_div" not in request.messages[1][1]:
+            return GOOD["add"] if "def add" in request.messages[1][1] else "no"
+        return WRONG_FDIV
+
+    backend = FakeBackend(script=stubborn)
+    outcome = run(verifier, php, None, backend, samples=2, repair=2)
+    asked = [
+        (r.seed, sum(1 for role, _ in r.messages if role == "assistant"))
+        for r in backend.calls
+        if "def floor_div" in r.messages[1][1]
+    ]
+    assert asked == [(0, 0), (0, 1), (1, 0), (1, 1)]  # no second repair of either sample
+    totals = outcome.funnel.to_json()["totals"]
+    assert totals["repairs_that_repeated_a_failed_candidate"] == 2 + 2  # nocode's "no" too
