@@ -175,7 +175,32 @@ def _body(summary: dict[str, Any]) -> list[str]:
         "| measure | p25 | median | p75 |",
         "|---|---:|---:|---:|",
         *(f"| {name} | {q[0]} | {q[1]} | {q[2]} |" for name, q in summary["test_strength"].items()),
+        *_unscored_line(summary.get("unscored") or {}),
     ]
+
+
+def _unscored_line(unscored: dict[str, int]) -> list[str]:
+    if not unscored:
+        return []
+    parts = ", ".join(f"{why}: {n}" for why, n in unscored.items())
+    return ["", f"Verified rows with no mutation score (left out above, not counted as 0): {parts}"]
+
+
+def unscored(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Why rows have no mutation score: nothing to mutate, no mutant run in the time budget, or
+    no measurement (pipeline/rows.py adequacy_fields)."""
+    out: dict[str, int] = {}
+    for row in rows:
+        if row.get("mutation_score") is not None:
+            continue
+        if row.get("adequacy_unmeasured"):
+            why = "not measured"
+        elif not row.get("mutants_made"):
+            why = "no mutants"
+        else:
+            why = "no mutant ran in the time budget"
+        out[why] = out.get(why, 0) + 1
+    return dict(sorted(out.items()))
 
 
 def suite_quartiles(rows: list[dict[str, Any]]) -> dict[str, list[float]]:

@@ -21,7 +21,7 @@ from codefactory.core.paths import default_cache_location, pinned_location
 from codefactory.curate.apply import Curated, CurateOptions, curate
 from codefactory.curate.options import curate_options
 from codefactory.curate.settings import CurationSettings
-from codefactory.dataset.card import suite_quartiles, translate_card, verify_card
+from codefactory.dataset.card import suite_quartiles, translate_card, unscored, verify_card
 from codefactory.dataset.reuse import published_folder, reuse_replies
 from codefactory.dataset.views import view_tables
 from codefactory.dataset.writer import CardMetadata, published_rows, write_dataset
@@ -275,6 +275,7 @@ def summary(
         "train_rows": len(result.train),
         "rejected_rows": len(result.rejected),
         "test_strength": suite_quartiles(result.train),
+        "unscored": unscored(result.train),
         "wall_s": round(result.wall_s, 2),
         "generation_busy_s": round(busy, 2),
         "overlap_ratio": round(result.wall_s / busy, 3) if busy > 0 else None,

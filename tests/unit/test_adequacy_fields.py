@@ -61,3 +61,23 @@ def test_a_floor_passes_a_score_above_it_and_no_floor_passes_anything() -> None:
     assert reason_code(_below_floor(no_lines, TestOptions(min_coverage=0.5)) or "") == (
         "adequacy_unmeasured"
     )
+
+
+def test_the_card_counts_unscored_rows_by_why_apart_from_the_quartiles() -> None:
+    from codefactory.dataset.card import _unscored_line, suite_quartiles, unscored
+
+    rows = [
+        adequacy_fields(_scores(_report([[False, False]], made=1))),  # 0.0: a score
+        adequacy_fields(_scores(_report([], made=0))),
+        adequacy_fields(_scores(_report([], made=0))),
+        adequacy_fields(_scores(_report([], made=30))),
+        adequacy_fields(Adequacy(unmeasured="adequacy run timed out")),
+    ]
+    assert suite_quartiles(rows)["mutation_score"] == [0.0, 0.0, 0.0]
+    assert unscored(rows) == {
+        "no mutant ran in the time budget": 1,
+        "no mutants": 2,
+        "not measured": 1,
+    }
+    assert "no mutants: 2" in _unscored_line(unscored(rows))[-1]
+    assert _unscored_line({}) == []
