@@ -58,6 +58,9 @@ def test_proposed_calls_keep_only_literal_calls_to_the_entry_point() -> None:
     )
     calls = proposed_calls(reply, "f")
     assert [c.args_source for c in calls] == ["(1, 2, )", "([1, 'a'], {'k': None}, )", "(3, 4, )"]
+    # inflection's `ordinal` got no tests: every proposed call was printed, with a comment.
+    printed = "```python\nprint(f(1))  # Output: 'st'\nresult = f(2)\nprint(f(1), f(3))\n```"
+    assert [c.args_source for c in proposed_calls(printed, "f")] == ["(1, )", "(2, )"]
 
 
 def test_feedback_shows_the_failing_case() -> None:

@@ -5,6 +5,7 @@ the signature the prompt asks for."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -99,6 +100,9 @@ class BuildTests(Stage[Function, Function]):
         return record
 
 
+_ASSIGNED = re.compile(r"^[A-Za-z_]\w*\s*=(?!=)\s*")
+
+
 def proposed_calls(reply: str, entry_point: str) -> tuple[CallSpec, ...]:
     """Calls to `entry_point` with literal arguments, one per line of the reply's code."""
     text = reply
@@ -109,12 +113,15 @@ def proposed_calls(reply: str, entry_point: str) -> tuple[CallSpec, ...]:
     calls: list[CallSpec] = []
     for line in text.splitlines():
         line = line.strip().removeprefix("assert ").split("==")[0].strip()
+        line = _ASSIGNED.sub("", line)  # `result = f(1)`
         try:  # the model's text: deep nesting must cost this line, not the run
             tree = parse_python(line, "a proposed call", mode="eval")
         except (SyntaxError, ValueError):
             continue
         assert isinstance(tree, ast.Expression)
         node = tree.body
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "print" and len(node.args) == 1:
+            node = node.args[0]  # `print(f(1))  # Output: 'st'`
         if not (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)
