@@ -224,6 +224,37 @@ def test_a_function_takes_only_the_imports_and_constants_it_uses(tmp_path: Path)
     assert rows["mod.py::pattern"].code.startswith("import re\n\n" + star)
 
 
+def test_what_a_trimmed_function_still_needs_is_kept(tmp_path: Path) -> None:
+    """Found in review: `from __future__` (annotations naming what is left out), the decorator
+    of an earlier definition, and a setting that binds no module name were dropped."""
+    (tmp_path / "keep.py").write_text(
+        "from __future__ import annotations\nfrom typing import overload\n"
+        "from decimal import Decimal, getcontext\ngetcontext().prec = 50\n"
+        "NAMES = ['a']\nNAMES += ['b']\nNAMES.append('c')\nNAMES.sort()\n"
+        "@overload\ndef f(x: int) -> int: ...\n"
+        "def f(x):\n    return len(NAMES) + x\n\n"
+        "def third():\n    return str(Decimal(1) / Decimal(3))\n"
+    )
+    rows = {r.task_id: r.source for r in read_python_files(tmp_path / "keep.py")}
+    f, third = rows["keep.py::f"], rows["keep.py::third"]
+    assert f is not None and third is not None
+    setting = "from decimal import Decimal, getcontext\n\ngetcontext().prec = 50\n\n"
+    assert f.code == (
+        "from __future__ import annotations\n\nfrom typing import overload\n\n"
+        + setting
+        + "NAMES = ['a']\n\nNAMES += ['b']\n\nNAMES.append('c')\n\nNAMES.sort()\n\n"
+        "@overload\ndef f(x: int) -> int:\n    ...\n\ndef f(x):\n    return len(NAMES) + x\n"
+    )
+    assert third.code == (
+        "from __future__ import annotations\n\n"
+        + setting
+        + "def third():\n    return str(Decimal(1) / Decimal(3))\n"
+    )
+    scope: dict[str, object] = {}
+    exec(third.code, scope)  # the host runs only this test's own code
+    assert len(scope["third"]()) == 52  # type: ignore[operator]
+
+
 def test_a_syntax_error_or_deep_statement_in_a_file_names_its_line(tmp_path: Path) -> None:
     (tmp_path / "bad.py").write_text("def ok():\n    return 1\n\ndef broken(:\n    pass\n")
     (tmp_path / "deep.py").write_text(

@@ -48,6 +48,9 @@ def test_select_drops_command_line_programs_and_printers() -> None:
     assert rejection_reason(_source(argv)) == "does I/O (uses sys.argv)"
     exits = "import sys\ndef main(code):\n    sys.exit(code)"
     assert rejection_reason(_source(exits)) == "does I/O (uses sys.exit)"
+    imported = "from sys import argv\ndef main():\n    return argv[1:]"
+    assert rejection_reason(_source(imported)) == "does I/O (imports sys.argv)"
+    assert rejection_reason(_source("def main():\n    exit(1)")) == "does I/O (calls exit)"
     assert reason_code("is a command-line program (imports argparse)") == "command_line_program"
 
 

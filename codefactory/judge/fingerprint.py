@@ -30,7 +30,6 @@ JUDGE_MODULES = (
     "codefactory.core.value_types",
     "codefactory.renderers.base",
     "codefactory.suite.oracle",  # reads the Python's records
-    "codefactory.suite.mutation",  # the mutants adequacy runs
 )
 # Facts of a language that do not change what a run means.
 _NOT_JUDGED = {"name", "aliases", "fence_tags", "context_dir", "conformance", "attacks"}
@@ -68,3 +67,16 @@ def judge_fingerprint(lang: Language) -> str:
     """One hash of everything besides candidate, tests and image that a verdict rests on."""
     data = json.dumps(language_data(lang), sort_keys=True, default=str)
     return hashlib.sha256((_code_digest(lang.renderer_ref) + data).encode()).hexdigest()
+
+
+@cache
+def modules_digest(names: tuple[str, ...]) -> str:
+    """The source of these modules: for a cached result that only they shape (adequacy reads
+    the mutation module; no verdict does)."""
+    digest = hashlib.sha256()
+    for name in names:
+        module = sys.modules.get(name) or importlib.import_module(name)
+        path = getattr(module, "__file__", None)
+        digest.update(name.encode())
+        digest.update(Path(path).read_bytes() if path else b"")
+    return digest.hexdigest()

@@ -21,7 +21,7 @@ from codefactory.core.limits import (
 # A line that opens a top-level statement: not indented, not a comment, not a closing bracket,
 # not the `else`/`except` clause of the statement before it.
 _NOT_A_START = re.compile(rb"[ \t\f\r\n#)\]}]|(?:else|elif|except|finally)\b")
-_HEADER = (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign)
+_HEADER = (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr)
 
 
 class PythonModule:
@@ -37,11 +37,15 @@ class PythonModule:
         self.first_lines: list[int] = []  # the file's line number where each piece starts
         self.statements: list[tuple[int, int]] = []  # (piece, index in its body)
         self.functions: dict[str, list[int]] = {}  # name -> statements defining it
-        # Imports and assignments, by the names they bind (or change: `TABLE[k] = v`): a source
-        # takes those its functions use. A module's unused tables would cost prompt tokens and
-        # draw the mutants (suite/mutation.py) away from the function.
+        # Imports and assignments, by the names they bind or change (`TABLE[k] = v`,
+        # `TABLE += ..`, `TABLE.update(..)`): a source takes those its functions use. A
+        # module's unused tables would cost prompt tokens and draw the mutants
+        # (suite/mutation.py) away from the function.
         self.binders: dict[str, list[int]] = {}
-        self.star_imports: list[int] = []  # `from m import *` may bind anything: always kept
+        # What every source takes: `from __future__ import ..` (it changes how the rest is
+        # compiled), `from m import *` (it may bind anything) and assignments to no module
+        # name (`getcontext().prec = 50`).
+        self.always: list[int] = []
         self._texts: dict[int, str] = {}
         self._parsed = lru_cache(maxsize=64)(self._parse_piece)
         for line, text, tree in self._split(data):
@@ -55,7 +59,7 @@ class PythonModule:
                 elif isinstance(node, _HEADER):
                     names = _bound_names(node)
                     if names is None:
-                        self.star_imports.append(number)
+                        self.always.append(number)
                     for bound in names or ():
                         self.binders.setdefault(bound, []).append(number)
 
@@ -65,9 +69,9 @@ class PythonModule:
     def with_context(self, name: str) -> str:
         """The function with the functions it calls and the imports and assignments they use
         (transitively: `B = A * 2` brings `A`), in file order."""
-        chosen: set[int] = set(self.star_imports)
+        chosen: set[int] = set(self.always)
         seen: set[str] = set()
-        queue = [name]
+        queue = [name, *(n for i in self.always for n in _used_names(self._node(i)))]
         while queue:
             current = queue.pop()
             if current in seen:
@@ -75,8 +79,7 @@ class PythonModule:
             seen.add(current)
             definitions = self.functions.get(current, [])
             chosen.update(definitions)
-            # A redefined function: calls are read from the definition that wins, the last.
-            readers = [definitions[-1]] if definitions else []
+            readers = list(definitions)  # every one: `@overload` stubs need their decorator
             for statement in self.binders.get(current, []):
                 if statement not in chosen:
                     chosen.add(statement)
@@ -158,20 +161,36 @@ def _used_names(node: ast.AST) -> Iterator[str]:
 
 
 def _bound_names(node: ast.stmt) -> list[str] | None:
-    """The module names an import or assignment binds or changes; None for a star import."""
+    """The module names an import, assignment or method call binds or changes; None for what
+    every source must take (see PythonModule.always); [] for a statement no source needs (a
+    docstring, a bare call)."""
     if isinstance(node, ast.Import):
         return [a.asname or a.name.split(".")[0] for a in node.names]
     if isinstance(node, ast.ImportFrom):
-        if any(a.name == "*" for a in node.names):
+        if node.module == "__future__" or any(a.name == "*" for a in node.names):
             return None
         return [a.asname or a.name for a in node.names]
+    if isinstance(node, ast.Expr):  # `TABLE.update(..)` changes TABLE
+        call = node.value
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+            return []
+        root = _root(call.func)
+        return [root.id] if isinstance(root, ast.Name) else []
     targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
     names: list[str] = []
     for target in targets:
-        while isinstance(target, ast.Attribute | ast.Subscript):  # `T.x = ..`, `T[k] = ..`
-            target = target.value
-        if isinstance(target, ast.Name):
-            names.append(target.id)
-        elif isinstance(target, ast.Tuple | ast.List | ast.Starred):
+        if isinstance(target, ast.Tuple | ast.List | ast.Starred):
             names.extend(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+            continue
+        root = _root(target)
+        if not isinstance(root, ast.Name):  # `getcontext().prec = 50`
+            return None
+        names.append(root.id)
     return names
+
+
+def _root(node: ast.AST | None) -> ast.AST | None:
+    """`T` of `T.x[k].y`."""
+    while isinstance(node, ast.Attribute | ast.Subscript):
+        node = node.value
+    return node

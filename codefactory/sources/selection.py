@@ -38,6 +38,8 @@ _CALL_REASONS = {
     "open": "does I/O",
     "input": "does I/O",
     "print": "does I/O",  # what it prints is no return value: no test would see it
+    "exit": "does I/O",
+    "quit": "does I/O",
     "eval": "runs dynamic code",
     "exec": "runs dynamic code",
     "__import__": "runs dynamic code",
@@ -65,6 +67,10 @@ def rejection_reason(source: Source) -> str | None:
             reason = _MODULE_REASONS.get(module.split(".")[0])
             if reason:
                 return f"{reason} (imports {module})"
+        if isinstance(node, ast.ImportFrom) and node.module == "sys":
+            io = [a.name for a in node.names if a.name in _SYS_IO]
+            if io:
+                return f"does I/O (imports sys.{io[0]})"
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             reason = _CALL_REASONS.get(node.func.id)
             if reason:

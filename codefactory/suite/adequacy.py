@@ -8,12 +8,15 @@ from dataclasses import dataclass
 from codefactory.core.cache import make_key
 from codefactory.core.languages import get_language
 from codefactory.core.schema import RunResult, Source, TestCase, tests_hash
-from codefactory.judge.fingerprint import judge_fingerprint
+from codefactory.judge.fingerprint import judge_fingerprint, modules_digest
 from codefactory.judge.protocol import new_nonce, parse_output
 from codefactory.judge.verifier import Verifier
 from codefactory.renderers.python import adequacy_driver
 from codefactory.suite.augment import args_source
 from codefactory.suite.mutation import mutants
+
+# The modules whose code shapes a cached adequacy (its fields, its mutants).
+ADEQUACY_MODULES = ("codefactory.suite.adequacy", "codefactory.suite.mutation")
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ def adequacy_key(verifier: Verifier, source: Source, cases: tuple[TestCase, ...]
         n,
         verifier.image_id(python),
         judge_fingerprint(python),
+        modules_digest(ADEQUACY_MODULES),
     )
 
 

@@ -219,7 +219,7 @@ def _below_floor(adequacy: Adequacy, options: TestOptions) -> str | None:
     coverage, score = adequacy.coverage, adequacy.mutation_score
     if options.min_coverage is not None:
         if coverage is None:
-            return "coverage not measured (no statements traced): --min-coverage cannot be checked"
+            return "coverage not measured: --min-coverage cannot be checked"
         if coverage < options.min_coverage:
             return f"coverage {coverage} below --min-coverage {options.min_coverage}"
     if options.min_mutation_score is not None:

@@ -42,13 +42,14 @@ from codefactory.suite.oracle import OracleResult, oracle_from_json, oracle_to_j
 RUNS = 4  # first, a, b, adequacy: the most children one tests run starts
 CLOCK_SHIFT_S = 90061.5  # run b's clock: a day, an hour, a minute and 1.5 s ahead
 OUTER_MEMORY_MB = 32  # the driver's own share, so each child keeps the memory a container had
-# Modules whose code decides what a cached tests run holds, beside the Python's fingerprint.
-# The modules whose code shapes a cached result: the key changes when any of them does.
+# The modules whose code shapes a cached tests run, beside the Python's fingerprint: the key
+# changes when any of them does.
 _MODULES = (
     "codefactory.suite.combined",
     "codefactory.suite.augment",
     "codefactory.suite.oracle",
     "codefactory.suite.adequacy",
+    "codefactory.suite.mutation",
 )
 
 
