@@ -75,6 +75,21 @@ def test_feedback_shows_the_failing_case() -> None:
         Verdict(Status.SYNTAX_ERROR, 0, 1, {"error": "syntax error at line 3"}), "f", cases
     )
     assert "does not parse" in syntax and "line 3" in syntax
+    # Ruby's harness stops when the candidate does not load: the cause is only on stderr (7 of
+    # 16 failed Ruby candidates on MBPP 11-40 were `require 'counter'`).
+    died = Verdict(
+        Status.RUNTIME_ERROR,
+        0,
+        1,
+        {
+            "case": 0,
+            "error": "exited with code 137 before case 0 finished",
+            "stderr": "LoadError: cannot load such file -- counter",
+        },
+    )
+    assert feedback(died, "f", cases).endswith(
+        "Its error output:\nLoadError: cannot load such file -- counter"
+    )
 
 
 def test_repair_conversation_grows() -> None:

@@ -139,13 +139,17 @@ def feedback(verdict: Verdict, entry_point: str, cases: tuple[TestCase, ...]) ->
             f"That code is wrong: {call} returned {failure.get('got')} but "
             f"{show(case.expected, 200) if case else '?'} was expected."
         )
+    # A program that died before reporting (a failed `require`, a fatal error at load) is
+    # explained only by what it wrote on stderr: "exited with code 137" alone tells nothing.
+    said = str(failure.get("stderr", "")).strip()[:600]
+    said = f"\nIts error output:\n{said}" if said else ""
     if status == "runtime_error" and call:
-        return f"That code fails: {call} raised an error: {error}"
+        return f"That code fails: {call} raised an error: {error}{said}"
     if status == "timeout":
         return "That code ran past the time limit (an infinite loop?)."
     if status == "memory_exceeded":
         return "That code ran out of memory."
-    return f"That code failed ({status}): {error}"
+    return f"That code failed ({status}): {error}{said}"
 
 
 # Eight calls of literal arguments fit in 256 tokens; past it the model writes explanations or
