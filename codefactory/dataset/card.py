@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from codefactory.curate.decontam import NGRAM
@@ -189,18 +190,16 @@ def _unscored_line(unscored: dict[str, int]) -> list[str]:
 def unscored(rows: list[dict[str, Any]]) -> dict[str, int]:
     """Why rows have no mutation score: nothing to mutate, no mutant run in the time budget, or
     no measurement (pipeline/rows.py adequacy_fields)."""
-    out: dict[str, int] = {}
-    for row in rows:
-        if row.get("mutation_score") is not None:
-            continue
-        if row.get("adequacy_unmeasured"):
-            why = "not measured"
-        elif not row.get("mutants_made"):
-            why = "no mutants"
-        else:
-            why = "no mutant ran in the time budget"
-        out[why] = out.get(why, 0) + 1
-    return dict(sorted(out.items()))
+    whys = Counter(
+        "not measured"
+        if row.get("adequacy_unmeasured")
+        else "no mutants"
+        if not row.get("mutants_made")
+        else "no mutant ran in the time budget"
+        for row in rows
+        if row.get("mutation_score") is None
+    )
+    return dict(sorted(whys.items()))
 
 
 def suite_quartiles(rows: list[dict[str, Any]]) -> dict[str, list[float]]:

@@ -51,12 +51,7 @@ def _code_digest(renderer_ref: str) -> str:
     cls = getattr(importlib.import_module(module_name), class_name)
     modules = {c.__module__ for c in cls.__mro__ if c.__module__.startswith("codefactory")}
     modules.update(JUDGE_MODULES)
-    digest = hashlib.sha256()
-    for name in sorted(modules):
-        module = sys.modules.get(name) or importlib.import_module(name)
-        path = getattr(module, "__file__", None)
-        digest.update(name.encode())
-        digest.update(Path(path).read_bytes() if path else b"")
+    digest = hashlib.sha256(modules_digest(tuple(sorted(modules))).encode())
     for name, text in template_files(cls):
         digest.update(name.encode())
         digest.update(text)
@@ -71,8 +66,8 @@ def judge_fingerprint(lang: Language) -> str:
 
 @cache
 def modules_digest(names: tuple[str, ...]) -> str:
-    """The source of these modules: for a cached result that only they shape (adequacy reads
-    the mutation module; no verdict does)."""
+    """The source of these modules: what a cached result's key takes from the code that made it
+    (a verdict's judge, adequacy's mutants, a tests run's drivers)."""
     digest = hashlib.sha256()
     for name in names:
         module = sys.modules.get(name) or importlib.import_module(name)

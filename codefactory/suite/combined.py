@@ -17,10 +17,8 @@ import hashlib
 import inspect
 import json
 import secrets
-import sys
 from dataclasses import dataclass, replace
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from codefactory.core import values
@@ -28,7 +26,7 @@ from codefactory.core.cache import make_key
 from codefactory.core.equality import Relation
 from codefactory.core.languages import Language, get_language
 from codefactory.core.schema import CallSpec, RunResult, Source
-from codefactory.judge.fingerprint import judge_fingerprint
+from codefactory.judge.fingerprint import judge_fingerprint, modules_digest
 from codefactory.judge.protocol import MARKER, new_nonce, parse_output
 from codefactory.judge.verifier import Verifier
 from codefactory.renderers.base import template
@@ -244,8 +242,5 @@ def _child(record: dict[str, Any]) -> RunResult:
 
 @cache
 def _code_digest() -> str:
-    digest = hashlib.sha256(template(PythonRenderer.__module__, "suite_run.py").encode())
-    for name in _MODULES:
-        path = getattr(sys.modules[name], "__file__", None)
-        digest.update(Path(path).read_bytes() if path else b"")
-    return digest.hexdigest()
+    driver = template(PythonRenderer.__module__, "suite_run.py")
+    return hashlib.sha256((driver + modules_digest(_MODULES)).encode()).hexdigest()
